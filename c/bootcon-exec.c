@@ -1,0 +1,603 @@
+/* bootcon-exec: take the terminal of a bootcon-server window, then become PROG. */
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bootcon.h"
+
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+#define USAGE "usage: bootcon-exec [-s SOCKET] [-t SECONDS] [-f] [-c | -C] " \
+	"[-q | -v] [--console] [--] PROG [ARG]..."
+#define MAXFDS 8
+
+static const char *sockname;
+static char why[256];
+static int pid1;
+
+/* Close every fd in FDS that is open and mark it closed. */
+static void
+close_all(int *fds, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (fds[i] >= 0) {
+			close(fds[i]);
+			fds[i] = -1;
+		}
+}
+
+/* Make sure fds 0, 1 and 2 are open, with /dev/null, the console or a pipe. */
+static void
+fill_stdio(void)
+{
+	int fd, p[2];
+
+	for (fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (open("/dev/null", O_RDWR) == fd)
+			continue;
+		if (open("/dev/console", O_RDWR | O_NOCTTY) == fd)
+			continue;
+		if (pipe(p) == 0 && p[0] == fd && p[1] > fd)
+			close(p[1]);
+	}
+}
+
+/* Connect to the server, retrying while nothing listens until DEADLINE. */
+static int
+connect_server(const struct bc_addr *a, long long deadline)
+{
+	struct timespec ts;
+	long long left, delay = 1;
+	int s, err, fd;
+
+	for (;;) {
+		s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (s < 0) {
+			snprintf(why, sizeof(why), "unable to create a socket: %s",
+			    strerror(errno));
+			return -1;
+		}
+		if (s < 3) {
+			fd = fcntl(s, F_DUPFD_CLOEXEC, 3);
+			close(s);
+			fill_stdio();
+			if ((s = fd) < 0) {
+				snprintf(why, sizeof(why), "unable to move the socket: %s",
+				    strerror(errno));
+				return -1;
+			}
+		}
+		if (connect(s, (const struct sockaddr *)&a->sun, a->len) == 0)
+			return s;
+		err = errno;
+		close(s);
+		left = deadline - now_ms();
+		if ((err != ECONNREFUSED && err != ENOENT && err != EAGAIN &&
+		    err != EINTR) || left <= 0) {
+			snprintf(why, sizeof(why), "unable to connect to %s: %s",
+			    sockname, strerror(err));
+			return -1;
+		}
+		if (delay > left)
+			delay = left;
+		ts.tv_sec = delay / 1000;
+		ts.tv_nsec = (delay % 1000) * 1000000;
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+		if (delay < 50)
+			delay *= 2;
+	}
+}
+
+/* Collect every fd carried by MSG's SCM_RIGHTS messages into FDS; return the count. */
+static int
+collect_fds(struct msghdr *msg, int *fds, int *nmsgs)
+{
+	struct cmsghdr *c;
+	size_t i, n;
+	int count = 0, fd;
+
+	*nmsgs = 0;
+	for (c = CMSG_FIRSTHDR(msg); c != NULL; c = CMSG_NXTHDR(msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		(*nmsgs)++;
+		n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = 0; i < n; i++) {
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (count < MAXFDS)
+				fds[count] = fd;
+			else
+				close(fd);
+			count++;
+		}
+	}
+	return count;
+}
+
+/*
+ * Receive and validate the three terminal fds from connected socket S
+ * before DEADLINE; return 0 and fill RFD and FLAGS, or an exit code with
+ * every received fd closed.
+ */
+static int
+receive_terminal(int s, long long deadline, int rfd[3], int flags[3])
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(3 * sizeof(int))];
+	} cbuf;
+	struct msghdr msg;
+	struct iovec iov;
+	struct pollfd p;
+	unsigned char tag;
+	int fds[MAXFDS], n, nmsgs, i, r;
+	char bad[128];
+	ssize_t got;
+
+	for (;;) {
+		memset(&cbuf, 0, sizeof(cbuf));
+		memset(&msg, 0, sizeof(msg));
+		iov.iov_base = &tag;
+		iov.iov_len = 1;
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = cbuf.buf;
+		msg.msg_controllen = sizeof(cbuf.buf);
+		got = recvmsg(s, &msg, MSG_CMSG_CLOEXEC);
+		if (got >= 0)
+			break;
+		if (errno != EAGAIN && errno != EINTR) {
+			snprintf(why, sizeof(why), "unable to receive from %s: %s",
+			    sockname, strerror(errno));
+			return EX_SYS;
+		}
+		p.fd = s;
+		p.events = POLLIN;
+		r = poll(&p, 1, deadline - now_ms() > 0 ? deadline - now_ms() : 0);
+		if (r == 0) {
+			snprintf(why, sizeof(why), "timed out waiting for %s to hand "
+			    "over its terminal", sockname);
+			return EX_SYS;
+		}
+		if (r < 0 && errno != EINTR) {
+			snprintf(why, sizeof(why), "unable to poll %s: %s", sockname,
+			    strerror(errno));
+			return EX_SYS;
+		}
+	}
+	n = collect_fds(&msg, fds, &nmsgs);
+	if (n > MAXFDS)
+		n = MAXFDS;
+	if (got == 0)
+		snprintf(why, sizeof(why), "%s closed the connection without "
+		    "handing over a terminal (not allowed?)", sockname);
+	else if (tag == BC_BUSY && n == 0)
+		snprintf(why, sizeof(why), "%s is busy: another process holds "
+		    "its window", sockname);
+	else if (tag != BC_TAG)
+		snprintf(why, sizeof(why), "protocol error from %s: unexpected "
+		    "tag byte 0x%02x (expected 0x%02x)", sockname, tag, BC_TAG);
+	else if (msg.msg_flags & MSG_CTRUNC)
+		snprintf(why, sizeof(why), "protocol error from %s: too many fds "
+		    "(control data truncated)", sockname);
+	else if (n != 3 || nmsgs != 1)
+		snprintf(why, sizeof(why), "protocol error from %s: expected 3 fds "
+		    "in one message, got %d in %d", sockname, n, nmsgs);
+	else if (same_terminal(fds, flags, bad, sizeof(bad)) < 0)
+		snprintf(why, sizeof(why), "%s handed over no usable terminal: %s",
+		    sockname, bad);
+	else {
+		for (i = 0; i < 3; i++)
+			rfd[i] = fds[i];
+		return 0;
+	}
+	close_all(fds, n);
+	return EX_REFUSED;
+}
+
+/* Connect, check the server's uid and receive its terminal; return 0 or an exit code. */
+static int
+take(const struct bc_addr *a, long long timeout, int *sock, int rfd[3],
+    int flags[3])
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	int s, r;
+
+	s = connect_server(a, now_ms() + timeout);
+	if (s < 0)
+		return EX_SYS;
+	if (getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+		snprintf(why, sizeof(why), "unable to read the credentials of %s: %s",
+		    sockname, strerror(errno));
+		close(s);
+		return EX_SYS;
+	}
+	if (cred.uid != 0 && cred.uid != getuid() && cred.uid != geteuid()) {
+		snprintf(why, sizeof(why), "refusing %s: its server runs as uid %u",
+		    sockname, (unsigned)cred.uid);
+		close(s);
+		return EX_REFUSED;
+	}
+	r = receive_terminal(s, now_ms() + timeout, rfd, flags);
+	if (r != 0) {
+		close(s);
+		return r;
+	}
+	info("took the terminal of %s (server pid %d)", sockname, (int)cred.pid);
+	*sock = s;
+	return 0;
+}
+
+/* Put the received fds on 0, 1 and 2, whatever fds they arrived as, blocking. */
+static int
+install(int rfd[3], const int flags[3])
+{
+	int i, j, fd;
+
+	for (i = 0; i < 3; i++) {
+		if (rfd[i] > 2 || rfd[i] == i)
+			continue;
+		fd = fcntl(rfd[i], F_DUPFD_CLOEXEC, 3);
+		if (fd < 0)
+			return -1;
+		for (j = 0; j < 3; j++)
+			if (j != i && rfd[j] == rfd[i])
+				rfd[j] = fd;
+		rfd[i] = fd;
+	}
+	for (i = 0; i < 3; i++) {
+		if (rfd[i] == i) {
+			if (fcntl(i, F_SETFD, 0) < 0)
+				return -1;
+		} else if (dup2(rfd[i], i) < 0)
+			return -1;
+		if ((flags[i] & O_NONBLOCK) &&
+		    fcntl(i, F_SETFL, flags[i] & ~O_NONBLOCK) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Mark every fd above 2 close-on-exec, so that PROG sees only 0, 1 and 2. */
+static void
+cloexec_above_stdio(void)
+{
+	long max, fd;
+
+	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+		return;
+	max = sysconf(_SC_OPEN_MAX);
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (fd = 3; fd < max; fd++)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+/* Reset the signal mask and every ignored signal to its default action. */
+static void
+reset_signals(void)
+{
+	unsigned long long ign = 0;
+	struct sigaction sa;
+	char buf[2048], *p;
+	sigset_t none;
+	ssize_t n = -1;
+	int fd, sig;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+	}
+	if (n > 0) {
+		buf[n] = '\0';
+		p = strstr(buf, "\nSigIgn:");
+		if (p != NULL)
+			ign = strtoull(p + 8, NULL, 16);
+		else
+			n = -1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	for (sig = 1; sig < 65; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		if (n > 0 && !(ign & (1ULL << (sig - 1))))
+			continue;
+		sigaction(sig, &sa, NULL);
+	}
+}
+
+/* Make the terminal on fd 0 our controlling terminal, by force if root must. */
+static void
+take_ctty(void)
+{
+	if (setsid() < 0 && getsid(0) != getpid()) {
+		warn("no job control: unable to start a session:");
+		return;
+	}
+	if (ioctl(0, TIOCSCTTY, 0) == 0)
+		return;
+	if (errno == EPERM && geteuid() == 0 && ioctl(0, TIOCSCTTY, 1) == 0) {
+		info("took the terminal from its session by force");
+		return;
+	}
+	warn("no job control: the terminal belongs to another session (%s)",
+	    strerror(errno));
+}
+
+/* Bind-mount the terminal on fd 0 over /dev/console, for programs that open it by name. */
+static void
+become_console(void)
+{
+	char path[64];
+	struct stat st;
+	ssize_t n;
+
+	n = readlink("/proc/self/fd/0", path, sizeof(path) - 1);
+	if (n > 0 && path[0] == '/') {
+		path[n] = '\0';
+	} else if (fstat(0, &st) == 0 && major(st.st_rdev) >= 136 &&
+	    major(st.st_rdev) <= 143) {
+		snprintf(path, sizeof(path), "/dev/pts/%u",
+		    (major(st.st_rdev) - 136) * 256 + minor(st.st_rdev));
+	} else {
+		warn("--console: unable to name the terminal");
+		return;
+	}
+	if (mount(path, "/dev/console", NULL, MS_BIND, NULL) < 0)
+		warn("--console: unable to bind %s over /dev/console:", path);
+	else
+		info("%s is now /dev/console", path);
+}
+
+/* Find PROG on $PATH like execvp would, into BUF; return the path or NULL. */
+static const char *
+find_prog(const char *prog, char *buf, size_t len)
+{
+	const char *path, *p, *end;
+	size_t dl;
+
+	if (strchr(prog, '/') != NULL)
+		return prog;
+	path = getenv("PATH");
+	if (path == NULL)
+		path = "/usr/local/bin:/bin:/usr/bin";
+	for (p = path; ; p = end + 1) {
+		end = strchr(p, ':');
+		if (end == NULL)
+			end = p + strlen(p);
+		dl = end - p;
+		if (dl == 0) {
+			p = ".";
+			dl = 1;
+		}
+		if (dl + strlen(prog) + 2 <= len) {
+			memcpy(buf, p, dl);
+			buf[dl] = '/';
+			strcpy(buf + dl + 1, prog);
+			if (access(buf, X_OK) == 0)
+				return buf;
+		}
+		if (*end == '\0')
+			return NULL;
+	}
+}
+
+/* As PID 1, try the kernel's fallback inits, then reap children forever. */
+static void __attribute__((noreturn))
+pid1_last_resort(void)
+{
+	static const char *const inits[] = {
+		"/sbin/init", "/etc/init", "/bin/init", "/bin/sh", NULL
+	};
+	char *argv[2];
+	sigset_t chld;
+	int i;
+
+	for (i = 0; inits[i] != NULL; i++) {
+		argv[0] = (char *)inits[i];
+		argv[1] = NULL;
+		execv(inits[i], argv);
+		warn("unable to execute %s:", inits[i]);
+	}
+	warn("nothing left to run; waiting forever");
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
+	for (;;) {
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		sigwaitinfo(&chld, NULL);
+	}
+}
+
+/* Exec PROG (found on $PATH as PATH); never returns. */
+static void __attribute__((noreturn))
+run(const char *path, char **prog)
+{
+	int code;
+
+	if (path != NULL)
+		execv(path, prog);
+	else
+		errno = ENOENT;
+	code = errno == ENOENT || errno == ENOTDIR ? EX_NOTFOUND : EX_NOEXEC;
+	if (!pid1)
+		fatal(code, "unable to execute %s:", prog[0]);
+	warn("unable to execute %s:", prog[0]);
+	pid1_last_resort();
+}
+
+/* Fork when a process-group leader must start a session; the parent waits and mirrors the child. */
+static void
+fork_if_group_leader(void)
+{
+	pid_t me = getpid(), child;
+	int status;
+
+	if (getpgrp() != me || getsid(0) == me)
+		return;
+	child = fork();
+	if (child < 0) {
+		warn("no job control: unable to fork:");
+		return;
+	}
+	if (child == 0)
+		return;
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			_exit(EX_SYS);
+	if (WIFSIGNALED(status))
+		_exit(128 + WTERMSIG(status));
+	_exit(WEXITSTATUS(status));
+}
+
+/* Report a usage error: as PID 1 go on to the fallbacks, else exit 100. */
+static void
+usage_error(const char *msg, char **prog)
+{
+	char buf[PATH_MAX];
+
+	if (!pid1) {
+		fprintf(stderr, "bootcon-exec: fatal: %s\n%s\n", msg, USAGE);
+		exit(EX_USAGE);
+	}
+	warn("%s", msg);
+	if (prog != NULL && prog[0] != NULL)
+		run(find_prog(prog[0], buf, sizeof(buf)), prog);
+	pid1_last_resort();
+}
+
+/* Send the acknowledgement with PROG's base name, just before the exec. */
+static void
+acknowledge(int s, const char *prog)
+{
+	char buf[1 + BC_NAME_MAX];
+	const char *base = strrchr(prog, '/');
+	size_t n;
+
+	base = base != NULL ? base + 1 : prog;
+	n = strlen(base);
+	if (n > BC_NAME_MAX)
+		n = BC_NAME_MAX;
+	buf[0] = BC_ACK;
+	memcpy(buf + 1, base, n);
+	if (send(s, buf, n + 1, MSG_NOSIGNAL) < 0)
+		warn("unable to acknowledge to %s:", sockname);
+}
+
+static const struct option longopts[] = {
+	{ "console", no_argument, NULL, 'K' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+int
+main(int argc, char **argv)
+{
+	struct bc_addr addr;
+	long long timeout = 1000;
+	int fallback = 0, ctty = -1, console = 0, sock = -1, opt, r;
+	int rfd[3] = { -1, -1, -1 }, flags[3];
+	const char *sopt = NULL, *path;
+	char buf[PATH_MAX], msg[160];
+	char **prog;
+
+	progname = "bootcon-exec";
+	pid1 = getpid() == 1;
+	while ((opt = getopt_long(argc, argv, "+s:t:fcCqvh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 's': sopt = optarg; break;
+		case 't':
+			if (parse_seconds(optarg, &timeout) < 0) {
+				snprintf(msg, sizeof(msg), "bad timeout: %s", optarg);
+				usage_error(msg, argv + argc);
+			}
+			break;
+		case 'f': fallback = 1; break;
+		case 'c': ctty = 1; break;
+		case 'C': ctty = 0; break;
+		case 'q': verbosity = -1; break;
+		case 'v': verbosity = 1; break;
+		case 'K': console = 1; break;
+		case 'h':
+			printf("%s\n", USAGE);
+			return 0;
+		default:
+			usage_error("unknown option", argv + argc);
+		}
+	}
+	prog = argv + optind;
+	if (prog[0] == NULL)
+		usage_error("missing PROG", prog);
+	sockname = bc_socket_name(sopt);
+	if (bc_addr_parse(&addr, sockname) < 0) {
+		snprintf(msg, sizeof(msg), "bad socket name %.100s: %s", sockname,
+		    errno == ENAMETOOLONG ? "too long" : "neither @name nor a path");
+		usage_error(msg, prog);
+	}
+	if (ctty < 0)
+		ctty = !pid1;
+	if (pid1)
+		fallback = 1;
+	path = find_prog(prog[0], buf, sizeof(buf));
+	if (path == NULL && !pid1)
+		fatal(EX_NOTFOUND, "%s: not found", prog[0]);
+	if (ctty)
+		fork_if_group_leader();
+
+	r = take(&addr, timeout, &sock, rfd, flags);
+	if (r == 0 && install(rfd, flags) < 0) {
+		snprintf(why, sizeof(why), "unable to put the terminal on fds 0-2: %s",
+		    strerror(errno));
+		close_all(rfd, 3);
+		close(sock);
+		r = EX_SYS;
+	}
+	if (r != 0) {
+		if (!fallback)
+			fatal(r, "%s", why);
+		warn("%s; running %s on the original stdio", why, prog[0]);
+	}
+	cloexec_above_stdio();
+	if (r == 0) {
+		if (console)
+			become_console();
+		if (ctty)
+			take_ctty();
+	}
+	reset_signals();
+	if (r == 0)
+		acknowledge(sock, prog[0]);
+	run(path, prog);
+}

@@ -1,0 +1,548 @@
+/* bootcon-server: hand the terminal of this window to the processes that ask for it. */
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "bootcon.h"
+
+#ifndef SO_PEERPIDFD
+#define SO_PEERPIDFD 77
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+
+#define USAGE "usage: bootcon-server [-s SOCKET] [-u UID]... [-1] [-d FD] [-q | -v]"
+#define MAXUIDS 16
+#define ACK_TIMEOUT_MS 5000
+
+enum { P_TTY, P_SIG, P_LISTEN, P_OTHER, NPOLL };
+
+static struct bc_addr addr;
+static const char *sockname;
+static uid_t uids[MAXUIDS + 2];
+static int nuids;
+static int lfd = -1, sfd = -1;
+static struct termios saved_tio;
+static int have_tio;
+
+/* Write one "bootcon: ..." line into the window unless -q was given. */
+static void __attribute__((format(printf, 1, 2)))
+say(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	if (verbosity < 0)
+		return;
+	memcpy(buf, "bootcon: ", 9);
+	va_start(ap, fmt);
+	n = vsnprintf(buf + 9, sizeof(buf) - 10, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	n += 9;
+	if (n > (int)sizeof(buf) - 2)
+		n = sizeof(buf) - 2;
+	buf[n++] = '\r';
+	buf[n++] = '\n';
+	if (write(1, buf, n) < 0)
+		return;
+}
+
+/* Undo what the server set up: the path socket, and a console bind mount of our terminal. */
+static void
+cleanup(void)
+{
+	struct stat con, tty;
+
+	if (lfd >= 0 && !addr.abstract)
+		unlink(addr.sun.sun_path);
+	if (geteuid() == 0 && stat("/dev/console", &con) == 0 &&
+	    fstat(0, &tty) == 0 && S_ISCHR(con.st_mode) &&
+	    con.st_rdev == tty.st_rdev && umount2("/dev/console", MNT_DETACH) == 0)
+		info("gave /dev/console back to the kernel's console");
+}
+
+/* Stop: clean up and exit with CODE. */
+static void __attribute__((noreturn))
+stop(int code)
+{
+	cleanup();
+	_exit(code);
+}
+
+/* Return whether a client running as UID may take the terminal. */
+static int
+allowed(uid_t uid)
+{
+	int i;
+
+	for (i = 0; i < nuids; i++)
+		if (uids[i] == uid)
+			return 1;
+	return 0;
+}
+
+/* Check that the directory holding a path socket is ours and not writable by others. */
+static void
+check_socket_dir(const char *path)
+{
+	char dir[sizeof(addr.sun.sun_path)];
+	struct stat st;
+	char *slash;
+
+	strcpy(dir, path);
+	slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &st) < 0)
+		fatal(EX_SYS, "unable to use the socket directory %s:", dir);
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)))
+		fatal(EX_REFUSED, "unsafe socket directory %s: it must be owned by "
+		    "uid %u and not writable by others", dir, (unsigned)geteuid());
+}
+
+/* Bind and listen on the socket; a name in use is a fatal error naming it. */
+static void
+listen_socket(void)
+{
+	mode_t old;
+	int s, r;
+
+	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (lfd < 0)
+		fatal(EX_SYS, "unable to create a socket:");
+	if (!addr.abstract)
+		check_socket_dir(sockname);
+	old = umask(nuids > 2 ? 0111 : 0177);
+	r = bind(lfd, (struct sockaddr *)&addr.sun, addr.len);
+	if (r < 0 && errno == EADDRINUSE && !addr.abstract) {
+		/* A path nobody answers on is a stale socket: replace it. */
+		s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (s >= 0 && connect(s, (struct sockaddr *)&addr.sun, addr.len) < 0 &&
+		    errno == ECONNREFUSED && unlink(sockname) == 0)
+			r = bind(lfd, (struct sockaddr *)&addr.sun, addr.len);
+		else
+			errno = EADDRINUSE;
+		if (s >= 0)
+			close(s);
+	}
+	umask(old);
+	if (r < 0) {
+		int e = errno;
+
+		close(lfd);
+		lfd = -1;
+		if (e == EADDRINUSE)
+			fatal(EX_REFUSED, "socket name in use: %s", sockname);
+		errno = e;
+		fatal(EX_SYS, "unable to bind %s:", sockname);
+	}
+	if (listen(lfd, 16) < 0)
+		stop((warn("unable to listen on %s:", sockname), EX_SYS));
+}
+
+/*
+ * Give up our controlling terminal if we are its session leader, so that a
+ * client can take it; TIOCNOTTY sends our own group SIGHUP and SIGCONT.
+ */
+static void
+release_ctty(void)
+{
+	struct sigaction ign, oldhup, oldcont;
+
+	if (getsid(0) != getpid() || tcgetsid(0) != getpid())
+		return;
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGHUP, &ign, &oldhup);
+	sigaction(SIGCONT, &ign, &oldcont);
+	if (ioctl(0, TIOCNOTTY) < 0)
+		warn("unable to release the terminal:");
+	sigaction(SIGHUP, &oldhup, NULL);
+	sigaction(SIGCONT, &oldcont, NULL);
+}
+
+/* Route the signals we act on through a signalfd; ignore the rest that could stop us. */
+static void
+setup_signals(void)
+{
+	struct sigaction ign;
+	sigset_t set;
+
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &ign, NULL);
+	sigaction(SIGTTOU, &ign, NULL);
+	sigaction(SIGTTIN, &ign, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, SIGTSTP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		fatal(EX_SYS, "unable to block signals:");
+	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0)
+		fatal(EX_SYS, "unable to create a signalfd:");
+}
+
+/* Read pending signals; stop on SIGTERM and SIGHUP, and on ^C or ^\ only while waiting. */
+static void
+handle_signals(int busy)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGTERM:
+		case SIGHUP:
+			stop(0);
+		case SIGINT:
+		case SIGQUIT:
+			if (!busy)
+				stop(0);
+			break;
+		}
+	}
+}
+
+/* Return a pidfd for the peer of C (pid PID), or -1 where the kernel has none. */
+static int
+peer_pidfd(int c, pid_t pid)
+{
+	socklen_t len;
+	int fd;
+
+	len = sizeof(fd);
+	if (getsockopt(c, SOL_SOCKET, SO_PEERPIDFD, &fd, &len) == 0 && fd >= 0) {
+		if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+			warn("unable to set close-on-exec on a pidfd:");
+		return fd;
+	}
+	if (pid <= 0)
+		return -1;
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+/* Send the terminal (fds 0, 1, 2) with the protocol tag over C. */
+static int
+send_terminal(int c)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(3 * sizeof(int))];
+	} cbuf;
+	static const int fds[3] = { 0, 1, 2 };
+	unsigned char tag = BC_TAG;
+	struct cmsghdr *cm;
+	struct msghdr msg;
+	struct iovec iov;
+	ssize_t r;
+
+	memset(&cbuf, 0, sizeof(cbuf));
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = &tag;
+	iov.iov_len = 1;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf.buf;
+	msg.msg_controllen = CMSG_SPACE(sizeof(fds));
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(fds));
+	memcpy(CMSG_DATA(cm), fds, sizeof(fds));
+	do
+		r = sendmsg(c, &msg, MSG_NOSIGNAL);
+	while (r < 0 && errno == EINTR);
+	return r == 1 ? 0 : -1;
+}
+
+/*
+ * Wait up to ACK_TIMEOUT_MS for the client's acknowledgement on C; return 0
+ * and the program's name in NAME, or -1.
+ */
+static int
+wait_ack(int c, char *name, size_t namelen)
+{
+	struct pollfd p[NPOLL];
+	char buf[1 + BC_NAME_MAX + 1];
+	long long deadline = now_ms() + ACK_TIMEOUT_MS, left;
+	ssize_t n;
+	size_t i, k;
+
+	p[P_TTY].fd = 0;
+	p[P_TTY].events = 0;
+	p[P_SIG].fd = sfd;
+	p[P_SIG].events = POLLIN;
+	p[P_LISTEN].fd = -1;
+	p[P_OTHER].fd = c;
+	p[P_OTHER].events = POLLIN;
+	for (;;) {
+		n = recv(c, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+		if (n >= 0 || (errno != EAGAIN && errno != EINTR))
+			break;
+		left = deadline - now_ms();
+		if (left <= 0)
+			return -1;
+		if (poll(p, NPOLL, left) < 0 && errno != EINTR)
+			return -1;
+		if (p[P_TTY].revents & (POLLHUP | POLLERR | POLLNVAL))
+			stop(0);
+		if (p[P_SIG].revents & POLLIN)
+			handle_signals(1);
+	}
+	if (n < 1 || (unsigned char)buf[0] != BC_ACK)
+		return -1;
+	for (i = 1, k = 0; i < (size_t)n && k + 1 < namelen; i++)
+		if (buf[i] > ' ' && buf[i] < 0x7f)
+			name[k++] = buf[i];
+	name[k] = '\0';
+	if (k == 0)
+		snprintf(name, namelen, "?");
+	return 0;
+}
+
+/* Accept pending connections while busy: allowed peers are told so, others get nothing. */
+static void
+refuse_busy(void)
+{
+	static const unsigned char busy = BC_BUSY;
+	struct ucred cred;
+	socklen_t len;
+	int c;
+
+	while ((c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0) {
+		len = sizeof(cred);
+		if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
+		    allowed(cred.uid) &&
+		    send(c, &busy, 1, MSG_NOSIGNAL) < 0)
+			info("unable to tell pid %d that we are busy:", (int)cred.pid);
+		close(c);
+	}
+}
+
+/* Hold the window while the process PID (pidfd PFD, or -1) lives; return when it has gone. */
+static void
+serve_busy(pid_t pid, int pfd)
+{
+	struct pollfd p[NPOLL];
+	int r;
+
+	p[P_TTY].fd = 0;
+	p[P_TTY].events = 0;
+	p[P_SIG].fd = sfd;
+	p[P_SIG].events = POLLIN;
+	p[P_LISTEN].fd = lfd;
+	p[P_LISTEN].events = POLLIN;
+	p[P_OTHER].fd = pfd;
+	p[P_OTHER].events = POLLIN;
+	for (;;) {
+		r = poll(p, NPOLL, pfd >= 0 ? -1 : 1000);
+		if (r < 0 && errno != EINTR)
+			stop((warn("unable to poll:"), EX_SYS));
+		if (r < 0)
+			continue;
+		if (p[P_TTY].revents & (POLLHUP | POLLERR | POLLNVAL))
+			stop(0);
+		if (p[P_SIG].revents & POLLIN)
+			handle_signals(1);
+		if (p[P_LISTEN].revents & POLLIN)
+			refuse_busy();
+		if (pfd >= 0 ? (p[P_OTHER].revents & POLLIN) != 0 :
+		    (pid > 0 && kill(pid, 0) < 0 && errno == ESRCH))
+			return;
+	}
+}
+
+/* Serve one connection C: check its peer, hand over the terminal, hold it while the peer lives. */
+static int
+serve(int c)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	char name[BC_NAME_MAX + 2];
+	int pfd;
+
+	if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+		warn("unable to read a peer's credentials:");
+		return -1;
+	}
+	if (!allowed(cred.uid)) {
+		say("refused uid %u (pid %d)", (unsigned)cred.uid, (int)cred.pid);
+		return -1;
+	}
+	info("connection from pid %d (uid %u)", (int)cred.pid, (unsigned)cred.uid);
+	pfd = peer_pidfd(c, cred.pid);
+	if (tcflush(0, TCIFLUSH) < 0)
+		info("unable to discard typed-ahead input:");
+	if (send_terminal(c) < 0 || wait_ack(c, name, sizeof(name)) < 0) {
+		info("hand-off to pid %d did not complete", (int)cred.pid);
+		if (pfd >= 0)
+			close(pfd);
+		return -1;
+	}
+	close(c);
+	serve_busy(cred.pid, pfd);
+	if (pfd >= 0)
+		close(pfd);
+	if (have_tio && tcsetattr(0, TCSANOW, &saved_tio) < 0)
+		info("unable to restore the terminal settings:");
+	say("pid %d (%s) exited", (int)cred.pid, name);
+	return 0;
+}
+
+/* Wait for connections and serve them one at a time; with ONCE stop after the first hand-off. */
+static void __attribute__((noreturn))
+serve_forever(int once)
+{
+	struct pollfd p[NPOLL];
+	int c;
+
+	p[P_TTY].fd = 0;
+	p[P_TTY].events = 0;
+	p[P_SIG].fd = sfd;
+	p[P_SIG].events = POLLIN;
+	p[P_LISTEN].fd = lfd;
+	p[P_LISTEN].events = POLLIN;
+	p[P_OTHER].fd = -1;
+	for (;;) {
+		if (poll(p, NPOLL, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			stop((warn("unable to poll:"), EX_SYS));
+		}
+		if (p[P_TTY].revents & (POLLHUP | POLLERR | POLLNVAL))
+			stop(0);
+		if (p[P_SIG].revents & POLLIN)
+			handle_signals(0);
+		if (!(p[P_LISTEN].revents & POLLIN))
+			continue;
+		c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (c < 0) {
+			if (errno == EMFILE || errno == ENFILE)
+				poll(NULL, 0, 100);
+			continue;
+		}
+		if (serve(c) < 0) {
+			close(c);
+			continue;
+		}
+		if (once)
+			stop(0);
+		say("waiting on %s", sockname);
+	}
+}
+
+/* Parse a -u argument, a uid number or a user name. */
+static uid_t
+parse_uid(const char *s)
+{
+	struct passwd *pw;
+	unsigned long u;
+	char *end;
+
+	errno = 0;
+	u = strtoul(s, &end, 10);
+	if (*s != '\0' && *end == '\0' && errno == 0 && u < (uid_t)-1)
+		return (uid_t)u;
+	pw = getpwnam(s);
+	if (pw == NULL) {
+		fprintf(stderr, "bootcon-server: fatal: unknown user: %s\n%s\n", s, USAGE);
+		exit(EX_USAGE);
+	}
+	return pw->pw_uid;
+}
+
+int
+main(int argc, char **argv)
+{
+	int once = 0, notify = -1, opt, fds[3] = { 0, 1, 2 }, flags[3];
+	const char *sopt = NULL;
+	char why[128], *end;
+	long l;
+
+	progname = "bootcon-server";
+	uids[nuids++] = 0;
+	uids[nuids++] = geteuid();
+	while ((opt = getopt(argc, argv, "s:u:1d:qvh")) != -1) {
+		switch (opt) {
+		case 's': sopt = optarg; break;
+		case 'u':
+			if (nuids == MAXUIDS + 2) {
+				fprintf(stderr, "bootcon-server: fatal: too many -u\n");
+				return EX_USAGE;
+			}
+			uids[nuids++] = parse_uid(optarg);
+			break;
+		case '1': once = 1; break;
+		case 'd':
+			l = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || l < 3 || l > INT_MAX) {
+				fprintf(stderr, "bootcon-server: fatal: bad fd: %s "
+				    "(a number of 3 or more)\n%s\n", optarg, USAGE);
+				return EX_USAGE;
+			}
+			notify = (int)l;
+			break;
+		case 'q': verbosity = -1; break;
+		case 'v': verbosity = 1; break;
+		case 'h':
+			printf("%s\n", USAGE);
+			return 0;
+		default:
+			fprintf(stderr, "%s\n", USAGE);
+			return EX_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "bootcon-server: fatal: unexpected argument: %s\n%s\n",
+		    argv[optind], USAGE);
+		return EX_USAGE;
+	}
+	sockname = bc_socket_name(sopt);
+	if (bc_addr_parse(&addr, sockname) < 0) {
+		fprintf(stderr, "bootcon-server: fatal: bad socket name %.100s: %s\n",
+		    sockname, errno == ENAMETOOLONG ? "too long" :
+		    "neither @name nor a path");
+		return EX_USAGE;
+	}
+	if (notify >= 0 && fcntl(notify, F_GETFD) < 0)
+		fatal(EX_USAGE, "bad notification fd %d:", notify);
+	if (same_terminal(fds, flags, why, sizeof(why)) < 0)
+		fatal(EX_REFUSED, "fds 0, 1 and 2 must be one terminal: %s", why);
+	have_tio = tcgetattr(0, &saved_tio) == 0;
+	listen_socket();
+	release_ctty();
+	setup_signals();
+	say("waiting on %s", sockname);
+	if (notify >= 0) {
+		if (write(notify, "\n", 1) < 0)
+			warn("unable to notify readiness on fd %d:", notify);
+		close(notify);
+	}
+	serve_forever(once);
+}

@@ -1,0 +1,54 @@
+/*
+ * Shared declarations of bootcon-server and bootcon-exec.
+ *
+ * Protocol (version 1), over a SOCK_STREAM Unix socket:
+ *   server -> client: one byte BC_TAG with exactly three SCM_RIGHTS fds,
+ *                     the server's 0, 1 and 2 (the window's terminal);
+ *                     or one byte BC_BUSY and no fds while another process
+ *                     holds the terminal; or nothing (peer refused).
+ *   client -> server: one byte BC_ACK, optionally followed by up to
+ *                     BC_NAME_MAX bytes naming PROG (for the window's
+ *                     "pid N (name) exited" line), sent in one write just
+ *                     before the client execs PROG; the client never waits
+ *                     for a reply.
+ * Both sides check the other's uid with SO_PEERCRED.
+ */
+#ifndef BOOTCON_H
+#define BOOTCON_H
+
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#define BC_PROTO	1
+#define BC_TAG		(0xb0 | BC_PROTO)
+#define BC_BUSY		0xbe
+#define BC_ACK		0x06
+#define BC_NAME_MAX	15
+#define BC_DEFAULT_SOCKET	"@init_console"
+
+#define EX_REFUSED	1
+#define EX_USAGE	100
+#define EX_SYS		111
+#define EX_NOEXEC	126
+#define EX_NOTFOUND	127
+
+struct bc_addr {
+	struct sockaddr_un sun;
+	socklen_t len;
+	int abstract;
+};
+
+extern const char *progname;
+extern int verbosity;
+
+void	fatal(int, const char *, ...)
+	    __attribute__((format(printf, 2, 3), noreturn));
+void	warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	info(const char *, ...) __attribute__((format(printf, 1, 2)));
+int	bc_addr_parse(struct bc_addr *, const char *);
+const char *bc_socket_name(const char *);
+long long now_ms(void);
+int	same_terminal(const int[3], int[3], char *, size_t);
+int	parse_seconds(const char *, long long *);
+
+#endif

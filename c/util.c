@@ -1,0 +1,208 @@
+/* Shared helpers of bootcon-server and bootcon-exec. */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bootcon.h"
+
+const char *progname = "bootcon";
+int verbosity;
+
+/* Write one "prog: level: message[: strerror]" line to stderr in one call. */
+static void
+vmessage(const char *level, const char *fmt, va_list ap)
+{
+	char buf[512];
+	int saved = errno, n, m;
+	size_t len;
+
+	n = snprintf(buf, sizeof(buf), "%s: %s: ", progname, level);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return;
+	m = vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	if (m < 0)
+		return;
+	len = strlen(buf);
+	if (len > 0 && buf[len - 1] == ':')
+		snprintf(buf + len, sizeof(buf) - len, " %s", strerror(saved));
+	len = strlen(buf);
+	if (len + 1 < sizeof(buf))
+		buf[len++] = '\n';
+	else
+		buf[len - 1] = '\n';
+	if (write(2, buf, len) < 0)
+		errno = saved;
+	errno = saved;
+}
+
+/* Print a fatal error (a trailing ':' in FMT appends strerror) and exit. */
+void
+fatal(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage("fatal", fmt, ap);
+	va_end(ap);
+	_exit(code);
+}
+
+/* Print a warning unless -q was given. */
+void
+warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (verbosity < 0)
+		return;
+	va_start(ap, fmt);
+	vmessage("warning", fmt, ap);
+	va_end(ap);
+}
+
+/* Print an informational line when -v was given. */
+void
+info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (verbosity <= 0)
+		return;
+	va_start(ap, fmt);
+	vmessage("info", fmt, ap);
+	va_end(ap);
+}
+
+/* Return the socket name to use: the option's, $BOOTCON_SOCKET or the default. */
+const char *
+bc_socket_name(const char *opt)
+{
+	const char *env;
+
+	if (opt != NULL)
+		return opt;
+	env = getenv("BOOTCON_SOCKET");
+	if (env != NULL && *env != '\0')
+		return env;
+	return BC_DEFAULT_SOCKET;
+}
+
+/*
+ * Fill A from NAME ("@abstract" or a path containing '/'); return 0, or -1
+ * with errno ENAMETOOLONG or EINVAL.
+ */
+int
+bc_addr_parse(struct bc_addr *a, const char *name)
+{
+	size_t n = strlen(name);
+
+	memset(a, 0, sizeof(*a));
+	a->sun.sun_family = AF_UNIX;
+	if (name[0] == '@') {
+		if (n < 2) {
+			errno = EINVAL;
+			return -1;
+		}
+		if (n > sizeof(a->sun.sun_path)) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(a->sun.sun_path + 1, name + 1, n - 1);
+		a->len = offsetof(struct sockaddr_un, sun_path) + n;
+		a->abstract = 1;
+		return 0;
+	}
+	if (strchr(name, '/') == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (n >= sizeof(a->sun.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(a->sun.sun_path, name, n);
+	a->len = offsetof(struct sockaddr_un, sun_path) + n + 1;
+	return 0;
+}
+
+/* Return CLOCK_MONOTONIC in milliseconds. */
+long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+		return 0;
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Check that FDS are one terminal: character devices with the same device
+ * number, the first readable, the others writable; store their file status
+ * flags in FLAGS; on failure describe why in WHY and return -1.
+ */
+int
+same_terminal(const int fds[3], int flags[3], char *why, size_t whylen)
+{
+	struct stat st[3];
+	int i, fl;
+
+	for (i = 0; i < 3; i++) {
+		if (fstat(fds[i], &st[i]) < 0) {
+			snprintf(why, whylen, "fd %d: %s", i, strerror(errno));
+			return -1;
+		}
+		if (!S_ISCHR(st[i].st_mode)) {
+			snprintf(why, whylen, "fd %d is not a terminal", i);
+			return -1;
+		}
+		if (st[i].st_rdev != st[0].st_rdev) {
+			snprintf(why, whylen, "fds 0 and %d are different terminals", i);
+			return -1;
+		}
+		fl = fcntl(fds[i], F_GETFL);
+		if (fl < 0) {
+			snprintf(why, whylen, "fd %d: %s", i, strerror(errno));
+			return -1;
+		}
+		flags[i] = fl;
+		fl &= O_ACCMODE;
+		if (i == 0 ? fl == O_WRONLY : fl == O_RDONLY) {
+			snprintf(why, whylen, "fd %d is not open for %s", i,
+			    i == 0 ? "reading" : "writing");
+			return -1;
+		}
+	}
+	if (!isatty(fds[0])) {
+		snprintf(why, whylen, "fd 0 is not a terminal");
+		return -1;
+	}
+	return 0;
+}
+
+/* Parse a positive number of seconds (fractions allowed) into milliseconds. */
+int
+parse_seconds(const char *s, long long *ms)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !isfinite(d) ||
+	    d <= 0 || d > 86400.0 * 365)
+		return -1;
+	*ms = (long long)(d * 1000.0 + 0.5);
+	if (*ms < 1)
+		*ms = 1;
+	return 0;
+}

@@ -1,0 +1,44 @@
+#!/bin/sh
+# Install what bootcon's build, demo, tests, boot test and benchmarks need.
+#   sh tests/deps.sh [demo|check|boot|bench]...   (default: check)
+# As root it installs missing Debian packages with apt-get; otherwise it
+# prints the exact apt-get command and exits 1.
+
+# Packages by purpose: "command:package" pairs.
+DEMO="cc:gcc make:make tmux:tmux"
+CHECK="$DEMO screen:screen bats:bats shellcheck:shellcheck musl-gcc:musl-tools
+mandoc:mandoc busybox:busybox-static dash:dash setpriv:util-linux strace:strace"
+BOOT="qemu-system-x86_64:qemu-system-x86 cpio:cpio dropbear:dropbear-bin
+dbclient:dropbear-bin ssh:openssh-client ssh-keygen:openssh-client"
+BENCH="hyperfine:hyperfine socat:socat dtach:dtach strace:strace"
+
+[ $# -gt 0 ] || set -- check
+want=
+for group in "$@"; do
+	case $group in
+	demo) want="$want $DEMO" ;;
+	check) want="$want $CHECK $BOOT" ;;
+	boot) want="$want $DEMO $BOOT" ;;
+	bench) want="$want $CHECK $BENCH" ;;
+	*) echo "deps.sh: unknown group: $group" >&2; exit 100 ;;
+	esac
+done
+
+missing=
+for pair in $want; do
+	cmd=${pair%%:*} pkg=${pair#*:}
+	command -v "$cmd" >/dev/null 2>&1 && continue
+	case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
+done
+[ -n "$missing" ] || exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps.sh: missing packages; install them with:" >&2
+	echo "  sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "deps.sh: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing >&2 ||
+	{ apt-get update -q >&2 && apt-get install -y -q --no-install-recommends $missing >&2; }
