@@ -34,6 +34,7 @@
 
 static const char *sockname;
 static char why[256];
+static pid_t mypid;
 static int pid1;
 
 /* Close every fd in FDS that is open and mark it closed. */
@@ -300,7 +301,10 @@ cloexec_above_stdio(void)
 		fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
-/* Reset the signal mask and every ignored signal to its default action. */
+/*
+ * Reset the signal mask and every ignored signal to its default action; the
+ * status file stays open until the exec closes it.
+ */
 static void
 reset_signals(void)
 {
@@ -313,11 +317,9 @@ reset_signals(void)
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
+	fd = openat(AT_FDCWD, "/proc/self/status", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
 		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-	}
 	if (n > 0) {
 		buf[n] = '\0';
 		p = strstr(buf, "\nSigIgn:");
@@ -341,7 +343,7 @@ reset_signals(void)
 static void
 take_ctty(void)
 {
-	if (setsid() < 0 && getsid(0) != getpid()) {
+	if (setsid() < 0 && getsid(0) != mypid) {
 		warn("no job control: unable to start a session:");
 		return;
 	}
@@ -462,18 +464,20 @@ run(const char *path, char **prog)
 static void
 fork_if_group_leader(void)
 {
-	pid_t me = getpid(), child;
+	pid_t child;
 	int status;
 
-	if (getpgrp() != me || getsid(0) == me)
+	if (getpgrp() != mypid || getsid(0) == mypid)
 		return;
 	child = fork();
 	if (child < 0) {
 		warn("no job control: unable to fork:");
 		return;
 	}
-	if (child == 0)
+	if (child == 0) {
+		mypid = getpid();
 		return;
+	}
 	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR)
 			_exit(EX_SYS);
@@ -534,7 +538,8 @@ main(int argc, char **argv)
 	char **prog;
 
 	progname = "bootcon-exec";
-	pid1 = getpid() == 1;
+	mypid = getpid();
+	pid1 = mypid == 1;
 	while ((opt = getopt_long(argc, argv, "+s:t:fcCqvh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 's': sopt = optarg; break;
