@@ -43,11 +43,54 @@ tests/helpers/%: tests/helpers/%.c $(HDRS)
 helpers: $(HELPERS)
 
 deps:
-	@sh tests/deps.sh
+	@sh tests/deps.sh check
 
-check: deps all helpers
+check: deps
+	@$(MAKE) -s all helpers
 	@sh tests/run
 
 test: check
 
-.PHONY: all static helpers deps check test install uninstall clean
+demo:
+	@sh tests/deps.sh demo
+	@$(MAKE) -s all
+	@sh shell/bootcon-demo
+
+boot-test: all static
+	@sh tests/boot/run
+
+bench: all static
+	@sh tests/bench/run
+
+install: all
+	install -d -m 755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(DATADIR)/tmux/scripts $(DESTDIR)$(DATADIR)/screen \
+	    $(DESTDIR)$(BASHCOMPDIR)
+	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)/
+	sed 's|^BOOTCON_BIN=.*|BOOTCON_BIN=$${BOOTCON_BIN:-$(BINDIR)}|' shell/bootcon \
+	    >$(DESTDIR)$(BINDIR)/bootcon
+	chmod 755 $(DESTDIR)$(BINDIR)/bootcon
+	install -m 755 shell/bootcon-init $(DESTDIR)$(BINDIR)/
+	install -m 644 c/bootcon-server.1 c/bootcon-exec.1 shell/bootcon.1 \
+	    $(DESTDIR)$(MANDIR)/man1/
+	install -m 755 bootcon.tmux $(DESTDIR)$(DATADIR)/
+	install -m 755 tmux/bootcon.tmux $(DESTDIR)$(DATADIR)/tmux/
+	install -m 755 tmux/scripts/*.sh $(DESTDIR)$(DATADIR)/tmux/scripts/
+	install -m 644 screen/bootcon.screenrc $(DESTDIR)$(DATADIR)/screen/
+	install -m 755 screen/*.sh $(DESTDIR)$(DATADIR)/screen/
+	install -m 644 shell/bootcon.bash-completion $(DESTDIR)$(BASHCOMPDIR)/bootcon
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/bootcon $(DESTDIR)$(BINDIR)/bootcon-server \
+	    $(DESTDIR)$(BINDIR)/bootcon-exec $(DESTDIR)$(BINDIR)/bootcon-init \
+	    $(DESTDIR)$(MANDIR)/man1/bootcon.1 \
+	    $(DESTDIR)$(MANDIR)/man1/bootcon-server.1 \
+	    $(DESTDIR)$(MANDIR)/man1/bootcon-exec.1 \
+	    $(DESTDIR)$(BASHCOMPDIR)/bootcon
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -f $(PROGS) $(HELPERS)
+	rm -rf c/static
+
+.PHONY: all static helpers deps check test demo boot-test bench install uninstall clean

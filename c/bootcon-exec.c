@@ -229,9 +229,10 @@ take(const struct bc_addr *a, long long timeout, int *sock, int rfd[3],
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
+	long long deadline = now_ms() + timeout;
 	int s, r;
 
-	s = connect_server(a, now_ms() + timeout);
+	s = connect_server(a, deadline);
 	if (s < 0)
 		return EX_SYS;
 	if (getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
@@ -246,7 +247,7 @@ take(const struct bc_addr *a, long long timeout, int *sock, int rfd[3],
 		close(s);
 		return EX_REFUSED;
 	}
-	r = receive_terminal(s, now_ms() + timeout, rfd, flags);
+	r = receive_terminal(s, deadline, rfd, flags);
 	if (r != 0) {
 		close(s);
 		return r;
