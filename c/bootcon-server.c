@@ -345,7 +345,10 @@ refuse_busy(void)
 	}
 }
 
-/* Hold the window while the process PID (pidfd PFD, or -1) lives; return when it has gone. */
+/*
+ * Hold the window while the process PID (pidfd PFD, or -1) lives; return when
+ * it has gone, before turning away a client that came after it.
+ */
 static void
 serve_busy(pid_t pid, int pfd)
 {
@@ -370,11 +373,11 @@ serve_busy(pid_t pid, int pfd)
 			stop(0);
 		if (p[P_SIG].revents & POLLIN)
 			handle_signals(1);
-		if (p[P_LISTEN].revents & POLLIN)
-			refuse_busy();
 		if (pfd >= 0 ? (p[P_OTHER].revents & POLLIN) != 0 :
 		    (pid > 0 && kill(pid, 0) < 0 && errno == ESRCH))
 			return;
+		if (p[P_LISTEN].revents & POLLIN)
+			refuse_busy();
 	}
 }
 
@@ -396,16 +399,20 @@ serve(int c)
 		return -1;
 	}
 	info("connection from pid %d (uid %u)", (int)cred.pid, (unsigned)cred.uid);
+	if (send_terminal(c) < 0) {
+		info("unable to send the terminal to pid %d:", (int)cred.pid);
+		return -1;
+	}
 	pfd = peer_pidfd(c, cred.pid);
-	if (tcflush(0, TCIFLUSH) < 0)
-		info("unable to discard typed-ahead input:");
-	if (send_terminal(c) < 0 || wait_ack(c, name, sizeof(name)) < 0) {
+	if (wait_ack(c, name, sizeof(name)) < 0) {
 		info("hand-off to pid %d did not complete", (int)cred.pid);
 		if (pfd >= 0)
 			close(pfd);
 		return -1;
 	}
 	close(c);
+	if (tcflush(0, TCIFLUSH) < 0)
+		info("unable to discard typed-ahead input:");
 	serve_busy(cred.pid, pfd);
 	if (pfd >= 0)
 		close(pfd);
