@@ -494,7 +494,8 @@ usage_error(const char *msg, char **prog)
 	char buf[PATH_MAX];
 
 	if (!pid1) {
-		fprintf(stderr, "bootcon-exec: fatal: %s\n%s\n", msg, USAGE);
+		fprintf(stderr, "bootcon-exec: fatal: %s (usage: bootcon-exec -h)\n",
+		    msg);
 		exit(EX_USAGE);
 	}
 	warn("%s", msg);
@@ -541,6 +542,7 @@ main(int argc, char **argv)
 	progname = "bootcon-exec";
 	mypid = getpid();
 	pid1 = mypid == 1;
+	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+s:t:fcCqvh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 's': sopt = optarg; break;
@@ -560,7 +562,9 @@ main(int argc, char **argv)
 			printf("%s\n", USAGE);
 			return 0;
 		default:
-			usage_error("unknown option", argv + argc);
+			snprintf(msg, sizeof(msg), "unknown option or missing "
+			    "argument: %.100s", argv[optind - 1]);
+			usage_error(msg, argv + argc);
 		}
 	}
 	prog = argv + optind;

@@ -478,7 +478,7 @@ parse_uid(const char *s)
 		return (uid_t)u;
 	pw = getpwnam(s);
 	if (pw == NULL) {
-		fprintf(stderr, "bootcon-server: fatal: unknown user: %s\n%s\n", s, USAGE);
+		fprintf(stderr, "bootcon-server: fatal: unknown user: %s\n", s);
 		exit(EX_USAGE);
 	}
 	return pw->pw_uid;
@@ -495,6 +495,7 @@ main(int argc, char **argv)
 	progname = "bootcon-server";
 	uids[nuids++] = 0;
 	uids[nuids++] = geteuid();
+	opterr = 0;
 	while ((opt = getopt(argc, argv, "s:u:1d:qvh")) != -1) {
 		switch (opt) {
 		case 's': sopt = optarg; break;
@@ -510,7 +511,7 @@ main(int argc, char **argv)
 			l = strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || l < 3 || l > INT_MAX) {
 				fprintf(stderr, "bootcon-server: fatal: bad fd: %s "
-				    "(a number of 3 or more)\n%s\n", optarg, USAGE);
+				    "(a number of 3 or more)\n", optarg);
 				return EX_USAGE;
 			}
 			notify = (int)l;
@@ -521,13 +522,15 @@ main(int argc, char **argv)
 			printf("%s\n", USAGE);
 			return 0;
 		default:
-			fprintf(stderr, "%s\n", USAGE);
+			fprintf(stderr, "bootcon-server: fatal: unknown option or "
+			    "missing argument: %s (usage: bootcon-server -h)\n",
+			    argv[optind - 1]);
 			return EX_USAGE;
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "bootcon-server: fatal: unexpected argument: %s\n%s\n",
-		    argv[optind], USAGE);
+		fprintf(stderr, "bootcon-server: fatal: unexpected argument: %s\n",
+		    argv[optind]);
 		return EX_USAGE;
 	}
 	sockname = bc_socket_name(sopt);
