@@ -36,6 +36,8 @@ static const char *sockname;
 static char why[256];
 static pid_t mypid;
 static int pid1;
+static int early_setsid;
+static int in_session;
 
 /* Close every fd in FDS that is open and mark it closed. */
 static void
@@ -162,6 +164,21 @@ receive_terminal(int s, long long deadline, int rfd[3], int flags[3])
 	ssize_t got;
 
 	for (;;) {
+		p.fd = s;
+		p.events = POLLIN;
+		r = poll(&p, 1, deadline - now_ms() > 0 ? deadline - now_ms() : 0);
+		if (r == 0) {
+			snprintf(why, sizeof(why), "timed out waiting for %s to hand "
+			    "over its terminal", sockname);
+			return EX_SYS;
+		}
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			snprintf(why, sizeof(why), "unable to poll %s: %s", sockname,
+			    strerror(errno));
+			return EX_SYS;
+		}
 		memset(&cbuf, 0, sizeof(cbuf));
 		memset(&msg, 0, sizeof(msg));
 		iov.iov_base = &tag;
@@ -176,19 +193,6 @@ receive_terminal(int s, long long deadline, int rfd[3], int flags[3])
 		if (errno != EAGAIN && errno != EINTR) {
 			snprintf(why, sizeof(why), "unable to receive from %s: %s",
 			    sockname, strerror(errno));
-			return EX_SYS;
-		}
-		p.fd = s;
-		p.events = POLLIN;
-		r = poll(&p, 1, deadline - now_ms() > 0 ? deadline - now_ms() : 0);
-		if (r == 0) {
-			snprintf(why, sizeof(why), "timed out waiting for %s to hand "
-			    "over its terminal", sockname);
-			return EX_SYS;
-		}
-		if (r < 0 && errno != EINTR) {
-			snprintf(why, sizeof(why), "unable to poll %s: %s", sockname,
-			    strerror(errno));
 			return EX_SYS;
 		}
 	}
@@ -235,6 +239,8 @@ take(const struct bc_addr *a, long long timeout, int *sock, int rfd[3],
 	s = connect_server(a, deadline);
 	if (s < 0)
 		return EX_SYS;
+	if (early_setsid)
+		in_session = setsid() >= 0;
 	if (getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
 		snprintf(why, sizeof(why), "unable to read the credentials of %s: %s",
 		    sockname, strerror(errno));
@@ -344,7 +350,7 @@ reset_signals(void)
 static void
 take_ctty(void)
 {
-	if (setsid() < 0 && getsid(0) != mypid) {
+	if (!in_session && setsid() < 0 && getsid(0) != mypid) {
 		warn("no job control: unable to start a session:");
 		return;
 	}
@@ -585,6 +591,12 @@ main(int argc, char **argv)
 		fatal(EX_NOTFOUND, "%s: not found", prog[0]);
 	if (ctty)
 		fork_if_group_leader();
+	/*
+	 * setsid() is slow where the kernel makes each session a scheduler
+	 * autogroup; without -f a failed hand-off exits anyway, so start the
+	 * session while the server answers.
+	 */
+	early_setsid = ctty && !fallback;
 
 	r = take(&addr, timeout, &sock, rfd, flags);
 	if (r == 0 && install(rfd, flags) < 0) {
