@@ -1,0 +1,43 @@
+#!/bin/sh
+# Run by the bootcon key of bootcon.screenrc as the program of a new screen
+# window: names the console @bootcon-<screen pid>-<window number>, shows the
+# name as the window title, and becomes bootcon-server (same pid, so the
+# server is the window's process).
+
+# Where bootcon-server is, when installed; `make install` rewrites this line.
+BOOTCON_BIN=${BOOTCON_BIN:-}
+
+here=$(cd -- "$(dirname -- "$0")" && pwd)
+
+fail() {
+	# The window closes when we exit: say it in screen's message line.
+	if [ -n "${STY:-}" ]; then
+		screen -S "$STY" -X echo "bootcon: $1"
+	fi
+	printf 'bootcon-screen: %s\n' "$1" >&2
+	exit "$2"
+}
+
+if [ -z "${STY:-}" ] || [ -z "${WINDOW:-}" ]; then
+	fail "not run in a screen window (STY and WINDOW unset)" 100
+fi
+
+server=
+if [ -n "$BOOTCON_BIN" ]; then
+	set -- "$BOOTCON_BIN"
+else
+	set -- "$here/../c" "$here/../../../bin"
+fi
+for d; do
+	if [ -f "$d/bootcon-server" ] && [ -x "$d/bootcon-server" ]; then
+		server=$d/bootcon-server
+		break
+	fi
+done
+[ -n "$server" ] || server=$(command -v bootcon-server) ||
+    fail "bootcon-server not found: build bootcon (make) or set BOOTCON_BIN" 127
+
+name=@bootcon-${STY%%.*}-$WINDOW
+# ESC k TITLE ESC \ sets this window's title (no screen -X round trip).
+printf '\033k%s\033\134' "$name"
+exec "$server" -s "$name"

@@ -1,0 +1,87 @@
+#!/bin/sh
+# Run by the bootcon key through run-shell -b, with the client that pressed
+# it and its session:  new-console.sh CLIENT SESSION
+# Opens a window running bootcon-server on @bootcon-<tmux pid>-<pane number>,
+# waits until it listens, stores the name in the window option
+# @bootcon-socket and shows it.  Errors go to display-message.
+
+# Where bootcon-server is, when installed; `make install` rewrites this line.
+BOOTCON_BIN=${BOOTCON_BIN:-}
+PLUGIN_DIR=$(cd -- "$(dirname -- "$0")/.." && pwd)
+# shellcheck source=tmux/scripts/helpers.sh
+. "$PLUGIN_DIR/scripts/helpers.sh"
+
+client=${1:-}
+session=${2:-}
+NL='
+'
+
+if ! server=$(find_server); then
+	display "bootcon: bootcon-server not found: build bootcon (make) or set @bootcon-bin"
+	exit 0
+fi
+if [ -z "$session" ]; then
+	display "bootcon: usage: new-console.sh CLIENT SESSION"
+	exit 0
+fi
+
+umask 077
+tmpd=$(mktemp -d "${TMPDIR:-/tmp}/bootcon.XXXXXX") || {
+	display "bootcon: unable to create a temporary directory"
+	exit 0
+}
+trap 'rm -rf "$tmpd"' EXIT
+fifo=$tmpd/ready
+mkfifo "$fifo" || { display "bootcon: unable to create a FIFO"; exit 0; }
+
+# The window's command computes its socket name from $TMUX (server pid) and
+# $TMUX_PANE, then becomes bootcon-server (same pid: the window's process),
+# which writes a newline to the FIFO once it listens.  The options are set in
+# the same round trip: the new window is its session's current window.
+# shellcheck disable=SC2016
+serve='exec 3>"$1" || exit 111; t=${TMUX%,*}; exec "$0" -s "@bootcon-${t##*,}-${TMUX_PANE#%}" -d 3'
+if ! pane=$(tmux new-window -t "$session:" -c / -n bootcon -P -F '#{pane_id}' \
+    /bin/sh -c "$serve" "$server" "$fifo" \; \
+    set -w -t "$session:" remain-on-exit failed \; \
+    set -wF -t "$session:" @bootcon-socket '@bootcon-#{pid}-#{s/%//:pane_id}' \
+    2>"$tmpd/err"); then
+	display "bootcon: tmux: $(head -n 1 "$tmpd/err")"
+	exit 0
+fi
+name=$(tmux show-options -wv -t "$pane" @bootcon-socket 2>/dev/null)
+
+if command -v timeout >/dev/null 2>&1; then
+	ready=$(timeout 10 cat "$fifo" 2>/dev/null; echo " $?")
+else
+	ready=$(cat "$fifo"; echo " $?")
+fi
+if [ "$ready" = "$NL 0" ]; then
+	display "bootcon: $name is waiting: bootcon exec -s $name PROG"
+	exit 0
+fi
+
+# It did not come up: show the server's message, close the window.
+status='' msg=''
+n=0
+while [ "$n" -lt 250 ]; do
+	line=$(tmux list-panes -a -F '#{pane_id} #{pane_dead} #{pane_dead_status}' |
+	    grep "^$pane ")
+	case $line in
+	'') break ;;
+	"$pane 1 "?*) status=${line##* }; break ;;
+	esac
+	[ "${ready##* }" = 0 ] || break
+	sleep 0.02 2>/dev/null || sleep 1
+	n=$((n + 1))
+done
+if [ -n "$status" ]; then
+	msg=$(tmux capture-pane -p -J -S - -t "$pane" | grep '^bootcon-server: ' | tail -n 1)
+fi
+tmux kill-window -t "$pane" 2>/dev/null
+if [ -n "$msg" ]; then
+	display "bootcon: ${msg#bootcon-server: }"
+elif [ -n "$status" ]; then
+	display "bootcon: bootcon-server exited with status $status"
+else
+	display "bootcon: bootcon-server did not start listening on $name"
+fi
