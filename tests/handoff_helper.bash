@@ -75,12 +75,14 @@ pane_dead() {
 }
 
 # Start bootcon-server with extra ARGS on $SOCK as the command of a new
-# window; wait until it listens; set PANE, SPID (its pid) and PTY (the
-# window's terminal).
+# window (exec'd by the pane's shell, so it is the session leader, as
+# "bootcon start" runs it; $SERVER_WRAP, if set, is a command prefix such as
+# setstate or setpriv); wait until it listens; set PANE, SPID (its pid) and
+# PTY (the window's terminal).
 start_server() {
 	local ready
 	ready=$(mktemp "$T/ready.XXXXXX")
-	PANE=$(window "exec bootcon-server -s '$SOCK' -d 4 $* 4>'$ready'")
+	PANE=$(window "exec ${SERVER_WRAP:-} bootcon-server -s '$SOCK' -d 4 $* 4>'$ready'")
 	wait_until "[ -s '$ready' ]" || {
 		pane "$PANE" >&2
 		return 1

@@ -1,0 +1,120 @@
+#!/usr/bin/env bats
+# bootcon-exec's command line and exit codes (DESIGN.md): 100 usage,
+# 111 no server before the timeout, 126/127 PROG not executable/not found;
+# PROG gets its arguments and environment unchanged.
+
+load test_helper
+load handoff_helper
+
+setup() {
+	hh_setup
+}
+
+teardown() {
+	hh_teardown
+}
+
+@test "bootcon-exec: an unknown option is a usage error (100)" {
+	run -100 --separate-stderr bootcon-exec --bogus -s "$SOCK" -- touch "$T/marker"
+	[[ "$stderr" == *bootcon-exec* ]]
+	run -100 bootcon-exec -x -s "$SOCK" -- touch "$T/marker"
+	[ ! -e "$T/marker" ]
+}
+
+@test "bootcon-exec: a missing PROG is a usage error (100)" {
+	run -100 --separate-stderr bootcon-exec -s "$SOCK"
+	[[ "$stderr" == *bootcon-exec* ]]
+	run -100 bootcon-exec -s "$SOCK" --
+}
+
+@test "bootcon-exec: a socket name too long is a usage error (100)" {
+	long=$(printf '%0120d' 0)
+	run -100 --separate-stderr bootcon-exec -s "@$long" -- touch "$T/marker"
+	[[ "$stderr" == *"too long"* ]]
+	run -100 bootcon-exec -s "$T/$long" -- touch "$T/marker"
+	[ ! -e "$T/marker" ]
+}
+
+@test "bootcon-exec: a bad -t is a usage error (100)" {
+	run -100 bootcon-exec -t soon -s "$SOCK" -- true
+	run -100 bootcon-exec -t -1 -s "$SOCK" -- true
+}
+
+@test "bootcon-exec: no server: exit 111 within about -t (fractions allowed), one line" {
+	start=$(ms)
+	run -111 --separate-stderr bootcon-exec -t 0.3 -s "$SOCK" -- touch "$T/marker"
+	end=$(ms)
+	[ $((end - start)) -lt 3300 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[ "${stderr_lines[0]}" = "bootcon-exec: fatal: unable to connect to $SOCK: Connection refused" ]
+	[ ! -e "$T/marker" ]
+}
+
+@test "bootcon-exec: no server: it keeps retrying for the whole -t (2 s)" {
+	start=$(ms)
+	run -111 bootcon-exec -t 2 -s "$SOCK" -- true
+	end=$(ms)
+	[ $((end - start)) -ge 1900 ]
+	[ $((end - start)) -lt 5000 ]
+}
+
+@test "bootcon-exec: no server on a path socket: exit 111 within the timeout" {
+	mkdir -m 700 "$T/d"
+	start=$(ms)
+	run -111 --separate-stderr bootcon-exec -s "$T/d/sock" -- true
+	end=$(ms)
+	[ $((end - start)) -lt 4000 ]
+	[[ "${stderr_lines[0]}" == "bootcon-exec: fatal: unable to connect to $T/d/sock: "* ]]
+}
+
+@test "bootcon-exec: PROG not found exits 127 with one line, without or with -f" {
+	run -127 --separate-stderr bootcon-exec -s "$SOCK" -- no-such-command-bct
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "${stderr_lines[0]}" == "bootcon-exec: "*no-such-command-bct* ]]
+	run -127 bootcon-exec -f -t 0.1 -s "$SOCK" -- "$T/nonexistent"
+	run -127 bootcon-exec -f -t 0.1 -s "$SOCK" -- no-such-command-bct
+}
+
+@test "bootcon-exec: PROG not found after a hand-off exits 127; the window says so and serves again" {
+	start_server
+	run -127 bootcon-exec -s "$SOCK" -- "$T/nonexistent"
+	wait_pane "$PANE" "bootcon-exec: .*nonexistent"
+	wait_pane "$PANE" '^bootcon: pid [0-9]+ \(nonexistent\) exited'
+	run -0 bootcon-exec -s "$SOCK" -- fdprobe -o "$T/probe"
+	probe_window_stdio "$T/probe" "$PTY"
+}
+
+@test "bootcon-exec: PROG not executable exits 126 (no server, -f)" {
+	printf '#!/bin/sh\ntouch "%s"\n' "$T/marker" >"$T/noexec"
+	chmod 644 "$T/noexec"
+	run -126 --separate-stderr bootcon-exec -f -t 0.1 -s "$SOCK" -- "$T/noexec"
+	[[ "${stderr_lines[-1]}" == "bootcon-exec: "*"$T/noexec"* ]]
+	[ ! -e "$T/marker" ]
+}
+
+@test "bootcon-exec: PROG not executable after a hand-off exits 126; the window says so and serves again" {
+	start_server
+	printf '#!/bin/sh\ntouch "%s"\n' "$T/marker" >"$T/noexec"
+	chmod 644 "$T/noexec"
+	run -126 bootcon-exec -s "$SOCK" -- "$T/noexec"
+	wait_pane "$PANE" "bootcon-exec: .*noexec"
+	wait_pane "$PANE" '^bootcon: pid [0-9]+ \(noexec\) exited'
+	[ ! -e "$T/marker" ]
+	run -0 bootcon-exec -s "$SOCK" -- fdprobe -o "$T/probe"
+	probe_window_stdio "$T/probe" "$PTY"
+}
+
+@test "bootcon-exec: PROG gets its arguments and environment unchanged, found on PATH" {
+	start_server
+	BCT_VAR='a b' run -0 bootcon-exec -s "$SOCK" -- sh -c \
+		'printf "%s|%s|%s|%s\n" "$BCT_VAR" "$1" "$2" "$#" >"$3"' sh one 'two  words' "$T/args"
+	[ "$(cat "$T/args")" = "a b|one|two  words|3" ]
+}
+
+@test "bootcon-exec: \$BOOTCON_SOCKET names the socket when -s is not given" {
+	start_server
+	BOOTCON_SOCKET=$SOCK run -0 bootcon-exec -- fdprobe -o "$T/probe"
+	probe_window_stdio "$T/probe" "$PTY"
+	BOOTCON_SOCKET=$SOCK run -111 --separate-stderr bootcon-exec -t 0.2 -s "$SOCK-other" -- true
+	[[ "$stderr" == *"$SOCK-other"* ]]
+}
