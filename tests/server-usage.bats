@@ -1,0 +1,78 @@
+#!/usr/bin/env bats
+# bootcon-server's command line and exit codes (DESIGN.md): 100 usage,
+# 1 when fds 0-2 are not one terminal or the socket name is in use.
+# ptyrun gives the server a terminal of its own and returns its exit status.
+
+load test_helper
+load handoff_helper
+
+setup() {
+	hh_setup
+}
+
+teardown() {
+	hh_teardown
+}
+
+@test "bootcon-server: an unknown option or an extra argument is a usage error (100)" {
+	run -100 ptyrun bootcon-server --bogus -s "$SOCK"
+	run -100 ptyrun bootcon-server -x -s "$SOCK"
+	run -100 --separate-stderr bootcon-server -s "$SOCK" extra </dev/null
+	[[ "$stderr" == *bootcon-server* ]]
+}
+
+@test "bootcon-server: a socket name too long is a usage error (100)" {
+	long=$(printf '%0120d' 0)
+	run -100 --separate-stderr bootcon-server -s "@$long" </dev/null
+	[[ "$stderr" == *"too long"* ]]
+	run -100 ptyrun bootcon-server -s "@$long"
+	run -100 ptyrun bootcon-server -s "$T/$long"
+}
+
+@test "bootcon-server: a bad -d or -u is a usage error (100)" {
+	run -100 ptyrun bootcon-server -s "$SOCK" -d x
+	run -100 ptyrun bootcon-server -s "$SOCK" -d 1
+	run -100 ptyrun bootcon-server -s "$SOCK" -u no-such-user-bct
+}
+
+@test "bootcon-server: fds 0-2 that are not one terminal: exit 1 with a clear line" {
+	run -1 --separate-stderr bootcon-server -s "$SOCK" </dev/null
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "${stderr_lines[0]}" == "bootcon-server: fatal: "* ]]
+	run -1 ptyrun sh -c 'exec bootcon-server -s "$1" >/dev/null' sh "$SOCK"
+	[[ "$output" == *"bootcon-server: fatal: "* ]]
+	# Nothing was left listening.
+	run -111 bootcon-exec -t 0.1 -s "$SOCK" -- true
+}
+
+@test "bootcon-server: a socket name in use: exit 1 naming it, before anything else; the first server keeps serving" {
+	pty_server
+	first=$SPID
+	run -1 ptyrun bootcon-server -s "$SOCK"
+	[[ "$output" == *"bootcon-server: fatal: socket name in use: $SOCK"* ]]
+	[[ "$output" != *"waiting on"* ]]
+	alive "$first"
+	run -0 bootcon-exec -s "$SOCK" -- fdprobe -o "$T/probe"
+	probe_window_stdio "$T/probe" "$PTY"
+}
+
+@test "bootcon-server: a name held by another program is in use too (exit 1)" {
+	fake_server silent
+	run -1 ptyrun bootcon-server -s "$SOCK"
+	[[ "$output" == *"socket name in use: $SOCK"* ]]
+	alive "$FSPID"
+}
+
+@test "bootcon-server: in a tmux window, a name in use leaves the message in the window" {
+	start_server
+	pane2=$(window "exec bootcon-server -s '$SOCK'")
+	wait_until "pane_dead '$pane2'"
+	wait_pane "$pane2" "^bootcon-server: fatal: socket name in use: $SOCK\$"
+	alive "$SPID"
+}
+
+@test "bootcon-server: -d writes a newline to the fd once it listens" {
+	pty_server
+	[ "$(od -An -c "$T"/ready.* | tr -d ' ')" = '\n' ]
+	run -0 fakeclient -s "$SOCK" leave
+}
