@@ -305,7 +305,8 @@ cloexec_above_stdio(void)
 	if (max < 0 || max > 65536)
 		max = 65536;
 	for (fd = 3; fd < max; fd++)
-		fcntl(fd, F_SETFD, FD_CLOEXEC);
+		if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 && errno != EBADF)
+			warn("unable to close fd %ld before the exec:", fd);
 }
 
 /*
@@ -323,7 +324,8 @@ reset_signals(void)
 	int fd, sig;
 
 	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+		warn("unable to reset the signal mask:");
 	fd = openat(AT_FDCWD, "/proc/self/status", O_RDONLY | O_CLOEXEC);
 	if (fd >= 0)
 		n = read(fd, buf, sizeof(buf) - 1);
@@ -342,7 +344,8 @@ reset_signals(void)
 			continue;
 		if (n > 0 && !(ign & (1ULL << (sig - 1))))
 			continue;
-		sigaction(sig, &sa, NULL);
+		if (sigaction(sig, &sa, NULL) < 0 && n > 0)
+			warn("unable to reset signal %d:", sig);
 	}
 }
 
@@ -442,11 +445,13 @@ pid1_last_resort(void)
 	warn("nothing left to run; waiting forever");
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &chld, NULL);
+	if (sigprocmask(SIG_BLOCK, &chld, NULL) < 0)
+		warn("unable to block SIGCHLD:");
 	for (;;) {
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;
-		sigwaitinfo(&chld, NULL);
+		if (sigwaitinfo(&chld, NULL) < 0 && errno != EINTR)
+			sleep(1);
 	}
 }
 

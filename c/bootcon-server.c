@@ -73,8 +73,9 @@ cleanup(void)
 {
 	struct stat con, tty;
 
-	if (lfd >= 0 && !addr.abstract)
-		unlink(addr.sun.sun_path);
+	if (lfd >= 0 && !addr.abstract && unlink(addr.sun.sun_path) < 0 &&
+	    errno != ENOENT)
+		warn("unable to remove %s:", sockname);
 	if (geteuid() == 0 && stat("/dev/console", &con) == 0 &&
 	    fstat(0, &tty) == 0 && S_ISCHR(con.st_mode) &&
 	    con.st_rdev == tty.st_rdev && umount2("/dev/console", MNT_DETACH) == 0)
@@ -163,6 +164,18 @@ listen_socket(void)
 		stop((warn("unable to listen on %s:", sockname), EX_SYS));
 }
 
+/* Set the action of SIG to HANDLER, saving the old one in OLD if not NULL. */
+static void
+set_handler(int sig, void (*handler)(int), struct sigaction *old)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	if (sigaction(sig, &sa, old) < 0)
+		warn("unable to set the action of signal %d:", sig);
+}
+
 /*
  * Give up our controlling terminal if we are its session leader, so that a
  * client can take it; TIOCNOTTY sends our own group SIGHUP and SIGCONT.
@@ -170,32 +183,28 @@ listen_socket(void)
 static void
 release_ctty(void)
 {
-	struct sigaction ign, oldhup, oldcont;
+	struct sigaction oldhup, oldcont;
 
 	if (getsid(0) != getpid() || tcgetsid(0) != getpid())
 		return;
-	memset(&ign, 0, sizeof(ign));
-	ign.sa_handler = SIG_IGN;
-	sigaction(SIGHUP, &ign, &oldhup);
-	sigaction(SIGCONT, &ign, &oldcont);
+	set_handler(SIGHUP, SIG_IGN, &oldhup);
+	set_handler(SIGCONT, SIG_IGN, &oldcont);
 	if (ioctl(0, TIOCNOTTY) < 0)
 		warn("unable to release the terminal:");
-	sigaction(SIGHUP, &oldhup, NULL);
-	sigaction(SIGCONT, &oldcont, NULL);
+	if (sigaction(SIGHUP, &oldhup, NULL) < 0 ||
+	    sigaction(SIGCONT, &oldcont, NULL) < 0)
+		warn("unable to restore SIGHUP and SIGCONT:");
 }
 
 /* Route the signals we act on through a signalfd; ignore the rest that could stop us. */
 static void
 setup_signals(void)
 {
-	struct sigaction ign;
 	sigset_t set;
 
-	memset(&ign, 0, sizeof(ign));
-	ign.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &ign, NULL);
-	sigaction(SIGTTOU, &ign, NULL);
-	sigaction(SIGTTIN, &ign, NULL);
+	set_handler(SIGPIPE, SIG_IGN, NULL);
+	set_handler(SIGTTOU, SIG_IGN, NULL);
+	set_handler(SIGTTIN, SIG_IGN, NULL);
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
@@ -450,8 +459,9 @@ serve_forever(int once)
 			continue;
 		c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 		if (c < 0) {
-			if (errno == EMFILE || errno == ENFILE)
-				poll(NULL, 0, 100);
+			if ((errno == EMFILE || errno == ENFILE) &&
+			    poll(NULL, 0, 100) < 0 && errno != EINTR)
+				warn("unable to wait:");
 			continue;
 		}
 		if (serve(c) < 0) {
