@@ -9,12 +9,15 @@ BOOTCON_BIN=${BOOTCON_BIN:-}
 
 here=$(cd -- "$(dirname -- "$0")" && pwd)
 
+# Report a failure in the window itself and keep it until Enter is pressed
+# (a message on screen's message line would keep the window open, dead,
+# for as long as the message shows).
 fail() {
-	# The window closes when we exit: say it in screen's message line.
-	if [ -n "${STY:-}" ]; then
-		screen -S "$STY" -X echo "bootcon: $1"
+	printf 'bootcon: %s\n' "$1" >&2
+	if [ -n "${STY:-}" ] && [ -t 0 ]; then
+		printf '[press Enter to close this window] ' >&2
+		read -r _ || :
 	fi
-	printf 'bootcon-screen: %s\n' "$1" >&2
 	exit "$2"
 }
 

@@ -79,7 +79,8 @@ if [ -n "$status" ]; then
 fi
 tmux kill-window -t "$pane" 2>/dev/null
 if [ -n "$msg" ]; then
-	display "bootcon: ${msg#bootcon-server: }"
+	msg=${msg#bootcon-server: }
+	display "bootcon: ${msg#fatal: }"
 elif [ -n "$status" ]; then
 	display "bootcon: bootcon-server exited with status $status"
 else

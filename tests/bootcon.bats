@@ -1,0 +1,316 @@
+#!/usr/bin/env bats
+# The bootcon command: start, exec, list, stop, attach, with real tmux and
+# screen servers on private sockets and real hand-offs.
+
+load test_helper
+load bootcon_helper
+
+setup_file() {
+	export BATS_TEST_TIMEOUT=120
+}
+
+setup() {
+	bt_setup
+	make_prog
+}
+
+teardown() {
+	bt_teardown
+}
+
+@test "help prints the usage on stdout and exits 0" {
+	run --separate-stderr bootcon help
+	[ "$status" -eq 0 ]
+	[[ $output == *"bootcon start [--tmux | --screen] [-s SOCKET] [-S SESSION]"* ]]
+	[[ $output == *"bootcon list"* ]]
+	[ -z "$stderr" ]
+	run bootcon --help
+	[ "$status" -eq 0 ]
+}
+
+@test "usage errors exit 100 with one line naming the problem" {
+	run -100 --separate-stderr bootcon
+	run -100 --separate-stderr bootcon frobnicate
+	[ "$stderr" = "bootcon: unknown command: frobnicate (see bootcon help)" ]
+	run -100 --separate-stderr bootcon start --bogus
+	[ "${stderr_lines[0]}" = "bootcon: unknown argument: --bogus" ]
+	[ "${stderr_lines[1]}" = "usage: bootcon start [--tmux | --screen] [-s SOCKET] [-S SESSION]" ]
+	run -100 --separate-stderr bootcon start -s
+	run -100 --separate-stderr bootcon stop -x
+	run -100 --separate-stderr bootcon start -S a.b -s "$(bc_sock)"
+	run -100 --separate-stderr bootcon list extra
+	# Nothing was started.
+	run ! tx has-session
+}
+
+@test "tmux: start, exec, typed input, list waiting and busy, stop" {
+	local sock pid
+	sock=$(bc_sock)
+	run --separate-stderr bootcon start -s "$sock"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$sock" ]
+	[ -z "$stderr" ]
+	listening "$sock"
+	# bootcon's own session, with the name in the window option.
+	[ "$(tx show-options -wv -t '=bootcon:' @bootcon-socket)" = "$sock" ]
+	wait_pane '=bootcon:' "bootcon: waiting on $sock"
+	run list_line "$sock"
+	[ "$output" = "$sock	waiting	tmux	bootcon	0" ]
+
+	bg_exec "$sock" "$T/prog" "$T/pid" "$sock"
+	wait_pane '=bootcon:' "prog ready on $sock"
+	wait_until "[ -s '$T/pid' ]"
+	pid=$(cat "$T/pid")
+	[ "$pid" = "$BG" ]
+	tx send-keys -t '=bootcon:' -l 'hello bootcon'
+	tx send-keys -t '=bootcon:' Enter
+	wait_pane '=bootcon:' 'prog got: hello bootcon'
+	run list_line "$sock"
+	[ "$output" = "$sock	busy pid $pid	tmux	bootcon	0" ]
+
+	run --separate-stderr bootcon stop -s "$sock"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	! listening "$sock"
+	wait_until "! tx has-session -t =bootcon 2>/dev/null"
+	[ -z "$(list_line "$sock")" ]
+	# The program lost its terminal with the window.
+	wait_until "! kill -0 $pid 2>/dev/null"
+}
+
+@test "screen: start, exec, typed input, list waiting and busy, stop" {
+	local sock pid id
+	sock=$(bc_sock)
+	run --separate-stderr bootcon start --screen -s "$sock"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$sock" ]
+	[ -z "$stderr" ]
+	listening "$sock"
+	id=$(screen_id bootcon)
+	[ -n "$id" ]
+	[ "$(screen_windows "$id")" = "0 $sock" ]
+	wait_screen "$id" 0 "bootcon: waiting on $sock"
+	run list_line "$sock"
+	[ "$output" = "$sock	waiting	screen	$id	0" ]
+
+	bg_exec "$sock" "$T/prog" "$T/pid" "$sock"
+	wait_screen "$id" 0 "prog ready on $sock"
+	wait_until "[ -s '$T/pid' ]"
+	pid=$(cat "$T/pid")
+	screen -S "$id" -p 0 -X stuff 'typed in screen^M'
+	wait_screen "$id" 0 'prog got: typed in screen'
+	run list_line "$sock"
+	[ "$output" = "$sock	busy pid $pid	screen	$id	0" ]
+
+	run bootcon stop -s "$sock"
+	[ "$status" -eq 0 ]
+	! listening "$sock"
+	# The program still held the terminal: stop closed the window anyway.
+	wait_until "[ -z \"\$(screen_id bootcon)\" ]"
+	[ -z "$(list_line "$sock")" ]
+}
+
+@test "tmux: a second start adds a window to the same session and server" {
+	local a b spid
+	a=$(bc_sock a)
+	b=$(bc_sock b)
+	run bootcon start -s "$a"
+	[ "$output" = "$a" ]
+	spid=$(tx display-message -p -t '=bootcon:' '#{pid}')
+	run bootcon start -s "$b"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$b" ]
+	[ "$(tx display-message -p -t '=bootcon:' '#{pid}')" = "$spid" ]
+	[ "$(tx list-sessions -F '#{session_name}')" = bootcon ]
+	run tmux_windows bootcon
+	[ "${lines[*]}" = "0 $a 1 $b" ]
+	[ "$(tx show-options -wv -t '=bootcon:1' @bootcon-socket)" = "$b" ]
+	listening "$a"
+	listening "$b"
+}
+
+@test "screen: a second start adds a window to the same session" {
+	local a b id
+	a=$(bc_sock a)
+	b=$(bc_sock b)
+	run bootcon start --screen -s "$a"
+	[ "$status" -eq 0 ]
+	id=$(screen_id bootcon)
+	BOOTCON_MUX=screen run bootcon start -s "$b"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$b" ]
+	[ "$(screen_id bootcon)" = "$id" ]
+	run screen_windows "$id"
+	[ "${lines[*]}" = "0 $a 1 $b" ]
+	listening "$a"
+	listening "$b"
+}
+
+@test "tmux: start on a used socket name fails and leaves no session behind" {
+	local sock
+	sock=$(bc_sock)
+	run bootcon start -S first -s "$sock"
+	[ "$status" -eq 0 ]
+	run -1 --separate-stderr bootcon start -S second -s "$sock"
+	[ "$stderr" = "bootcon: socket name in use: $sock" ]
+	[ -z "$output" ]
+	[ "$(tx list-sessions -F '#{session_name}')" = first ]
+	# Into the existing session: no window left either.
+	run -1 --separate-stderr bootcon start -S first -s "$sock"
+	[ "$stderr" = "bootcon: socket name in use: $sock" ]
+	run tmux_windows first
+	[ "${lines[*]}" = "0 $sock" ]
+	listening "$sock"
+}
+
+@test "tmux: start when the used name is the only session leaves no server" {
+	local sock
+	sock=$(bc_sock)
+	# Another server holds the name, in the test's own tmux server.
+	tmux_window holder bootcon-server -s "$sock" >/dev/null
+	wait_until "listening '$sock'"
+	# bootcon's tmux server (not running yet) under another name.
+	export BOOTCON_TMUX_SERVER="bcq$$"
+	BT_USER=$BOOTCON_TMUX_SERVER
+	run -1 --separate-stderr bootcon start -s "$sock"
+	[ "$stderr" = "bootcon: socket name in use: $sock" ]
+	run ! tmux -L "bcq$$" has-session
+}
+
+@test "screen: start on a used socket name fails and leaves nothing behind" {
+	local sock id
+	sock=$(bc_sock)
+	run bootcon start --screen -S one -s "$sock"
+	[ "$status" -eq 0 ]
+	id=$(screen_id one)
+	# A new session: removed again.
+	run -1 --separate-stderr bootcon start --screen -S two -s "$sock"
+	[ "$stderr" = "bootcon: socket name in use: $sock" ]
+	[ -z "$(screen_id two)" ]
+	# The existing session: the failed window is removed.
+	run -1 --separate-stderr bootcon start --screen -S one -s "$sock"
+	[ "$stderr" = "bootcon: socket name in use: $sock" ]
+	[ "$(screen_windows "$id")" = "0 $sock" ]
+	listening "$sock"
+}
+
+@test "start with tmux or screen missing from PATH: one line, exit 127" {
+	local p
+	p=$(path_without tmux screen)
+	PATH=$p run -127 --separate-stderr "$p/sh" "$BOOTCON" start -s "$(bc_sock)"
+	[ "$stderr" = "bootcon: tmux not found in PATH" ]
+	PATH=$p run -127 --separate-stderr "$p/sh" "$BOOTCON" start --screen -s "$(bc_sock)"
+	[ "$stderr" = "bootcon: screen not found in PATH" ]
+	run ! tx has-session
+	[ -z "$(screen_id bootcon)" ]
+}
+
+@test "start without bootcon-server: one line, exit 127, nothing started" {
+	mkdir "$T/empty"
+	BOOTCON_BIN=$T/empty run -127 --separate-stderr bootcon start -s "$(bc_sock)"
+	[ "$stderr" = "bootcon: bootcon-server not found in BOOTCON_BIN ($T/empty)" ]
+	run ! tx has-session
+}
+
+@test "start reports a bad socket name with the server's message and status" {
+	local long
+	long=@$(printf 'x%.0s' $(seq 120))
+	run -100 --separate-stderr bootcon start -s "$long"
+	[[ $stderr == "bootcon: "* ]]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	run ! tx has-session
+}
+
+@test "stop of an unknown socket fails with one line" {
+	local sock
+	sock=$(bc_sock)
+	run -1 --separate-stderr bootcon stop -s "$sock"
+	[ "$stderr" = "bootcon: no console on $sock" ]
+}
+
+@test "exec with no server exits 111" {
+	local sock
+	sock=$(bc_sock)
+	run -111 --separate-stderr bootcon exec -s "$sock" -- true
+	[[ $stderr == *"$sock"* ]]
+}
+
+@test "exec and stop default to BOOTCON_SOCKET" {
+	local sock
+	sock=$(bc_sock)
+	export BOOTCON_SOCKET=$sock
+	run bootcon start
+	[ "$status" -eq 0 ]
+	[ "$output" = "$sock" ]
+	run bootcon exec -- sh -c 'echo "default socket works"; exit 0'
+	[ "$status" -eq 0 ]
+	wait_pane '=bootcon:' 'default socket works'
+	run bootcon stop
+	[ "$status" -eq 0 ]
+	! listening "$sock"
+}
+
+@test "two consoles in one session are kept apart" {
+	local a b
+	a=$(bc_sock a)
+	b=$(bc_sock b)
+	bootcon start -s "$a" >/dev/null
+	bootcon start -s "$b" >/dev/null
+	bg_exec "$b" "$T/prog" "$T/pid" "$b"
+	wait_pane '=bootcon:1' "prog ready on $b"
+	tx send-keys -t '=bootcon:1' -l 'for b'
+	tx send-keys -t '=bootcon:1' Enter
+	wait_pane '=bootcon:1' 'prog got: for b'
+	run pane '=bootcon:0'
+	[[ $output == *"bootcon: waiting on $a"* ]]
+	[[ $output != *prog* ]]
+	[ "$(list_line "$a" | cut -f 2)" = waiting ]
+	[ "$(list_line "$b" | cut -f 2)" = "busy pid $(cat "$T/pid")" ]
+	# Stopping one leaves the other.
+	bootcon stop -s "$a"
+	wait_until "[ \"\$(tmux_windows bootcon)\" = '1 $b' ]"
+	listening "$b"
+}
+
+@test "a path socket is made absolute and works" {
+	local rel sock
+	mkdir -m 700 "$T/run"
+	cd "$T"
+	run bootcon start -s run/console
+	[ "$status" -eq 0 ]
+	sock=$T/run/console
+	[ "$output" = "$sock" ]
+	[ -S "$sock" ]
+	run bootcon exec -s "$sock" -- sh -c 'echo "via a path socket"'
+	[ "$status" -eq 0 ]
+	wait_pane '=bootcon:' 'via a path socket'
+	run bootcon stop -s "$sock"
+	[ "$status" -eq 0 ]
+}
+
+@test "list with no console prints nothing and exits 0" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root for a private PID namespace"
+	unshare --pid --fork --mount-proc true 2>/dev/null ||
+	    skip "unshare --pid does not work here"
+	run --separate-stderr unshare --pid --fork --mount-proc sh "$BOOTCON" list
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[ -z "$stderr" ]
+}
+
+@test "attach without a session fails with one line" {
+	run -1 --separate-stderr bootcon attach -S nosuch
+	[ "$stderr" = "bootcon: no tmux or screen session named nosuch" ]
+}
+
+@test "attach joins the console's tmux session from a terminal" {
+	local sock outer
+	sock=$(bc_sock)
+	bootcon start -s "$sock" >/dev/null
+	# A terminal for the attaching client: a window of another private server.
+	BT_USER="bco$$"
+	outer=$(tmux -L "$BT_USER" -f /dev/null new-session -d -x 100 -y 30 \
+	    -P -F '#{pane_id}' "sh '$BOOTCON' attach" 3>&-)
+	wait_until "[ \"\$(tx list-clients -F x | wc -l)\" -eq 1 ]"
+	wait_until "tmux -L '$BT_USER' capture-pane -p -t '$outer' | grep -q 'waiting on $sock'"
+}
