@@ -1,0 +1,263 @@
+#!/usr/bin/env bats
+# What needs root: other uids (setpriv), PID 1 in a PID namespace, mount and
+# network namespaces.  Each test skips with a reason when not root.
+
+load test_helper
+load handoff_helper
+
+NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
+
+# Run a command as uid/gid 65534 (nobody) with no supplementary groups.
+nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+}
+
+# Write a script FILE running the shell commands CMDS.
+script() {
+	printf '#!/bin/sh\n%s\n' "$2" >"$1"
+	chmod 755 "$1"
+}
+
+setup() {
+	hh_setup
+	[ "$(id -u)" -eq 0 ] || return 0
+	# Other uids must reach the programs and a directory to write in.
+	chmod 755 "$T"
+	mkdir -m 1777 "$T/pub"
+	chmod 1777 "$T/pub"
+	# PID 1 tests run through $T/pid1: a fallback must never boot the
+	# machine's real init (it would start the host's services).
+	script "$T/fakeinit" "echo \"fake init pid \$\$\" >>'$T/init.out'"
+	export PID1_INIT="$T/fakeinit" PID1_SH=
+	script "$T/pid1" 'exec unshare --pid --fork --mount-proc --kill-child sh -c '"'"'
+	for init in /sbin/init /etc/init /bin/init; do
+		[ ! -e "$init" ] || mount --bind "$PID1_INIT" "$init" || exit 99
+	done
+	[ -z "$PID1_SH" ] || mount --bind "$PID1_INIT" /bin/sh || exit 99
+	exec "$@"'"'"' sh "$@"'
+	if ! nobody sh -c 'command -v bootcon-exec && command -v fdprobe' >/dev/null 2>&1; then
+		mkdir -m 755 "$T/bin"
+		cp "$ROOT"/c/bootcon-exec "$ROOT"/c/bootcon-server "$ROOT"/tests/helpers/* "$T/bin/"
+		chmod 755 "$T"/bin/*
+		PATH="$T/bin:$PATH"
+	fi
+}
+
+teardown() {
+	hh_teardown
+}
+
+@test "a client of another uid is refused: it exits 1, the window says so, the server keeps serving" {
+	need_root
+	start_server
+	run -1 --separate-stderr nobody bootcon-exec -s "$SOCK" -- touch "$T/pub/marker"
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "${stderr_lines[0]}" == "bootcon-exec: fatal: "*"$SOCK"* ]]
+	wait_pane "$PANE" '^bootcon: refused uid 65534 \(pid [0-9]+\)$'
+	[ ! -e "$T/pub/marker" ]
+	# With -f it runs PROG on its own stdio.
+	run -0 nobody bootcon-exec -f -s "$SOCK" -- fdprobe -o "$T/pub/probe"
+	probe_is "$T/pub/probe" uid 65534
+	probe_is "$T/pub/probe" openfds "0 1 2"
+	[ "$(probe "$T/pub/probe" 'fd 0')" != "$PTY" ]
+	alive "$SPID"
+	run -0 bootcon-exec -s "$SOCK" -- fdprobe -o "$T/probe"
+	probe_window_stdio "$T/probe" "$PTY"
+}
+
+@test "-u UID lets that uid take the window, with job control; other uids are still refused" {
+	need_root
+	start_server -u 65534
+	run -0 nobody bootcon-exec -s "$SOCK" -- fdprobe -o "$T/pub/probe"
+	probe_window_stdio "$T/pub/probe" "$PTY"
+	probe_is "$T/pub/probe" uid 65534
+	probe_is "$T/pub/probe" ctty yes
+	wait_pane "$PANE" '^bootcon: pid [0-9]+ \(fdprobe\) exited'
+	run -1 setpriv --reuid=65533 --regid=65533 --clear-groups \
+		bootcon-exec -s "$SOCK" -- touch "$T/pub/marker"
+	wait_pane "$PANE" '^bootcon: refused uid 65533 '
+	[ ! -e "$T/pub/marker" ]
+}
+
+@test "a name bound first by another uid never receives a root process (a real server squatting)" {
+	need_root
+	SERVER_WRAP=$NOBODY start_server
+	run -1 --separate-stderr bootcon-exec -s "$SOCK" -- touch "$T/marker"
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "${stderr_lines[0]}" == "bootcon-exec: fatal: "*"$SOCK"*65534* ]]
+	[ ! -e "$T/marker" ]
+	run -0 --separate-stderr bootcon-exec -f -s "$SOCK" -- fdprobe -o "$T/probe"
+	[[ "${stderr_lines[0]}" == "bootcon-exec: warning: "* ]]
+	probe_is "$T/probe" openfds "0 1 2"
+	[ "$(probe "$T/probe" 'fd 0')" != "$PTY" ]
+	! pane "$PANE" | grep -q 'exited$'
+}
+
+@test "a name bound first by another uid never receives a root process (a fake server offering a pty)" {
+	need_root
+	setpriv --reuid=65534 --regid=65534 --clear-groups fakeserver -s "$SOCK" -d 4 pty </dev/null >"$T/fs.log" 2>&1 4>"$T/ready" 3>&- &
+	hh_track $!
+	wait_until "[ -s '$T/ready' ]"
+	run -1 bootcon-exec -s "$SOCK" -- touch "$T/marker"
+	[ ! -e "$T/marker" ]
+	! grep -q '^ack' "$T/fs.log"
+	mkfifo "$T/in"
+	bg "$T/in" "$T/out" "$T/err" bootcon-exec -f -s "$SOCK" -- fdprobe -o "$T/probe" -w
+	exec 5>"$T/in"
+	wait_file "$T/out" '^fdprobe ready$'
+	probe_is "$T/probe" openfds "0 1 2"
+	probe_is "$T/probe" "fd 0" "$T/in"
+	exec 5>&-
+	reap "$BG"
+	[ "$ST" -eq 0 ]
+}
+
+@test "a user's own server hands its window to that user's client, with job control" {
+	need_root
+	SERVER_WRAP=$NOBODY start_server
+	run -0 nobody bootcon-exec -s "$SOCK" -- fdprobe -o "$T/pub/probe"
+	probe_window_stdio "$T/pub/probe" "$PTY"
+	probe_is "$T/pub/probe" ctty yes
+	probe_is "$T/pub/probe" foreground yes
+}
+
+@test "a server that is not the session leader: others go on without job control, root takes the terminal" {
+	need_root
+	PANE=$(window "bootcon-server -s '$SOCK' -u 65534 -d 4 4>'$T/ready'; exit 0")
+	wait_until "[ -s '$T/ready' ]"
+	PTY=$(pane_fmt "$PANE" '#{pane_tty}')
+	run -0 nobody bootcon-exec -s "$SOCK" -- fdprobe -o "$T/pub/probe"
+	probe_window_stdio "$T/pub/probe" "$PTY"
+	probe_is "$T/pub/probe" ctty no
+	wait_pane "$PANE" 'no job control'
+	wait_pane "$PANE" '^bootcon: pid [0-9]+ \(fdprobe\) exited'
+	run -0 bootcon-exec -s "$SOCK" -- fdprobe -o "$T/probe"
+	probe_window_stdio "$T/probe" "$PTY"
+	probe_is "$T/probe" ctty yes
+}
+
+@test "PID 1 in a PID namespace takes the window without a controlling terminal; typed input reaches it, ^C does not" {
+	need_root
+	start_server
+	bg /dev/null "$T/out" "$T/err" "$T/pid1" bootcon-exec -s "$SOCK" -- fdprobe -o "$T/probe" -w
+	wait_pane "$PANE" '^fdprobe ready'
+	probe_is "$T/probe" pid 1
+	probe_window_stdio "$T/probe" "$PTY"
+	probe_is "$T/probe" ctty no
+	probe_is "$T/probe" tcgetpgrp none
+	tx send-keys -t "$PANE" C-c C-\\ C-z
+	tx send-keys -t "$PANE" 'as init' Enter
+	wait_pane "$PANE" '^got: as init$'
+	alive "$SPID"
+	tx send-keys -t "$PANE" C-d
+	reap "$BG"
+	[ "$ST" -eq 0 ]
+	wait_pane "$PANE" '^bootcon: pid [0-9]+ \(fdprobe\) exited'
+}
+
+@test "PID 1 with no server runs PROG on its own stdio and does not fail" {
+	need_root
+	run -0 --separate-stderr "$T/pid1" bootcon-exec -s "$SOCK" -t 0.3 -- fdprobe -o "$T/probe" </dev/null
+	probe_is "$T/probe" pid 1
+	probe_is "$T/probe" openfds "0 1 2"
+	probe_is "$T/probe" "fd 0" /dev/null
+	probe_is "$T/probe" sigign none
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "${stderr_lines[0]}" == "bootcon-exec: warning: "*"$SOCK"* ]]
+}
+
+@test "PID 1 with fds 0-2 closed and no server still runs PROG with fds 0, 1, 2 open" {
+	need_root
+	"$T/pid1" bootcon-exec -s "$SOCK" -t 0.3 -- fdprobe -o "$T/probe" 0<&- 1>&- 2>&- 3>&- &
+	hh_track $!
+	reap $!
+	[ "$ST" -eq 0 ]
+	probe_is "$T/probe" pid 1
+	probe_is "$T/probe" openfds "0 1 2"
+}
+
+@test "PID 1 with fds 0-2 closed takes the window: PROG sees exactly its terminal on 0, 1, 2" {
+	need_root
+	start_server
+	"$T/pid1" bootcon-exec -s "$SOCK" -- fdprobe -o "$T/probe" 0<&- 1>&- 2>&- 3>&- &
+	hh_track $!
+	reap $!
+	[ "$ST" -eq 0 ]
+	probe_is "$T/probe" pid 1
+	probe_window_stdio "$T/probe" "$PTY"
+}
+
+@test "PID 1 given a bad hand-off (wrong tag) runs PROG on its own stdio, received fds closed" {
+	need_root
+	fake_server badtag
+	run -0 "$T/pid1" bootcon-exec -s "$SOCK" -- fdprobe -o "$T/probe" </dev/null
+	probe_is "$T/probe" pid 1
+	probe_is "$T/probe" openfds "0 1 2"
+	probe_is "$T/probe" "fd 0" /dev/null
+	wait_file "$T/fs.log" '^released '
+}
+
+@test "PID 1 with a usage error does not exit: it runs PROG or a fallback init" {
+	need_root
+	run --separate-stderr "$T/pid1" bootcon-exec --bogus -t 0.2 -s "$SOCK" -- fdprobe -o "$T/probe" </dev/null
+	[ "$status" -ne 100 ]
+	[ "$(probe "$T/probe" pid)" = 1 ] || [ "$(cat "$T/init.out")" = "fake init pid 1" ]
+}
+
+@test "PID 1 whose PROG cannot be executed runs the first fallback init" {
+	need_root
+	[ -e /sbin/init ] || [ -e /etc/init ] || [ -e /bin/init ] || skip "no /sbin/init, /etc/init or /bin/init here"
+	run -0 --separate-stderr "$T/pid1" bootcon-exec -s "$SOCK" -t 0.2 -- "$T/nonexistent" </dev/null
+	[ "$(cat "$T/init.out")" = "fake init pid 1" ]
+	[[ "$stderr" == *"$T/nonexistent"* ]]
+}
+
+@test "PID 1 whose PROG and inits cannot be executed runs /bin/sh on its stdio" {
+	need_root
+	printf '#!/bin/sh\nexit 0\n' >"$T/noexec"
+	chmod 644 "$T/noexec"
+	echo "echo \"sh pid \$\$\" >'$T/sh.out'" >"$T/commands"
+	PID1_INIT=$T/noexec run -0 "$T/pid1" bootcon-exec -s "$SOCK" -t 0.2 -- "$T/noexec" <"$T/commands"
+	[ "$(cat "$T/sh.out")" = "sh pid 1" ]
+}
+
+@test "PID 1 with nothing at all to run waits forever instead of exiting" {
+	need_root
+	printf '#!/bin/sh\nexit 0\n' >"$T/noexec"
+	chmod 644 "$T/noexec"
+	PID1_INIT=$T/noexec PID1_SH=1 bg /dev/null "$T/out" "$T/err" \
+		"$T/pid1" bootcon-exec -s "$SOCK" -t 0.2 -- "$T/noexec"
+	wait_file "$T/err" '/bin/sh'
+	wait_until "pgrep -P $BG >/dev/null"
+	init=$(pgrep -P "$BG")
+	wait_until "grep -q '^State:[[:space:]]*S' /proc/$init/status"
+	alive "$init"
+	alive "$BG"
+	kill -KILL "$init"
+	reap "$BG"
+}
+
+@test "--console makes the window's terminal /dev/console (in a private mount namespace)" {
+	need_root
+	start_server
+	host=$(stat -Lc '%t:%T' /dev/console)
+	run -0 unshare --mount --propagation private bootcon-exec --console -s "$SOCK" -- \
+		sh -c 'stat -Lc "%t:%T" /dev/console /proc/self/fd/0 >"$1"' sh "$T/console"
+	[ "$(sed -n 1p "$T/console")" = "$(sed -n 2p "$T/console")" ]
+	[ "$(stat -Lc '%t:%T' /dev/console)" = "$host" ]
+}
+
+@test "the default socket is @init_console (checked in a private network namespace)" {
+	need_root
+	run -111 --separate-stderr unshare --net bootcon-exec -t 0.2 -- true
+	[ "${stderr_lines[0]}" = "bootcon-exec: fatal: unable to connect to @init_console: Connection refused" ]
+	run -0 unshare --net sh -c '
+		ptyrun bootcon-server -1 -d 4 4>"$1/ready" >"$1/pty.out" 3>&- &
+		i=0
+		while [ ! -s "$1/ready" ] && [ $((i += 1)) -lt 200 ]; do sleep 0.05; done
+		grep -q " @init_console\$" /proc/net/unix &&
+		bootcon-exec -- fdprobe -o "$1/probe" && wait' sh "$T"
+	grep -q '^bootcon: waiting on @init_console$' "$T/pty.out"
+	[[ "$(probe "$T/probe" 'fd 0')" == /dev/pts/* ]]
+	probe_is "$T/probe" "fds 0 1 2" same-tty
+}
