@@ -41,6 +41,7 @@ done
     fail "bootcon-server not found: build bootcon (make) or set BOOTCON_BIN" 127
 
 name=@bootcon-${STY%%.*}-$WINDOW
-# ESC k TITLE ESC \ sets this window's title (no screen -X round trip).
-printf '\033k%s\033\134' "$name"
+# The title (screen -X, as an escape sequence could be flushed unread when
+# the server starts); $name has nothing screen would expand.
+screen -S "$STY" -p "$WINDOW" -X title "$name"
 exec "$server" -s "$name"

@@ -2,6 +2,7 @@
 # The bootcon command: start, exec, list, stop, attach, with real tmux and
 # screen servers on private sockets and real hand-offs.
 
+# shellcheck disable=SC2154 # $stderr and $stderr_lines come from bats run
 load test_helper
 load bootcon_helper
 
@@ -71,7 +72,7 @@ teardown() {
 	run --separate-stderr bootcon stop -s "$sock"
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
-	! listening "$sock"
+	run ! listening "$sock"
 	wait_until "! tx has-session -t =bootcon 2>/dev/null"
 	[ -z "$(list_line "$sock")" ]
 	# The program lost its terminal with the window.
@@ -104,7 +105,7 @@ teardown() {
 
 	run bootcon stop -s "$sock"
 	[ "$status" -eq 0 ]
-	! listening "$sock"
+	run ! listening "$sock"
 	# The program still held the terminal: stop closed the window anyway.
 	wait_until "[ -z \"\$(screen_id bootcon)\" ]"
 	[ -z "$(list_line "$sock")" ]
@@ -247,7 +248,7 @@ teardown() {
 	wait_pane '=bootcon:' 'default socket works'
 	run bootcon stop
 	[ "$status" -eq 0 ]
-	! listening "$sock"
+	run ! listening "$sock"
 }
 
 @test "two consoles in one session are kept apart" {
@@ -273,7 +274,7 @@ teardown() {
 }
 
 @test "a path socket is made absolute and works" {
-	local rel sock
+	local sock
 	mkdir -m 700 "$T/run"
 	cd "$T"
 	run bootcon start -s run/console

@@ -4,6 +4,7 @@
 # sources the snippet) is attached from a pane of the test's tmux server
 # (tx); keys are typed into that pane.
 
+# shellcheck disable=SC2154 # $stderr and $stderr_lines come from bats run
 load test_helper
 load bootcon_helper
 
@@ -78,7 +79,7 @@ press() {
 
 	run bootcon stop -s "$name"
 	[ "$status" -eq 0 ]
-	! listening "$name"
+	run ! listening "$name"
 	wait_until "[ \"\$(screen_windows '$ID' | wc -l)\" -eq 1 ]"
 }
 
@@ -95,7 +96,8 @@ press() {
 	run bootcon exec -s "$a" -- sh -c 'echo "only in a"'
 	[ "$status" -eq 0 ]
 	wait_screen "$ID" 1 'only in a'
-	! screen_text "$ID" 2 | grep -q 'only in a'
+	screen_text "$ID" 2 >"$T/w2"
+	run ! grep -q 'only in a' "$T/w2"
 	[ "$(list_line "$b" | cut -f 2)" = waiting ]
 }
 
@@ -106,7 +108,7 @@ press() {
 	snippet "$p"
 	# Neither beside the helper nor in PATH.
 	PATH=${PATH//"$ROOT/c:"/}
-	! command -v bootcon-server
+	run ! command -v bootcon-server
 	user_screen
 	press J
 	wait_pane "$CLIENT" 'bootcon: bootcon-server not found'

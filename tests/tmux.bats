@@ -118,7 +118,8 @@ press() {
 	run bootcon exec -s "$a" -- sh -c 'echo "only in a"'
 	[ "$status" -eq 0 ]
 	wait_until "user capture-pane -p -t '=main:1' | grep -q 'only in a'"
-	! user capture-pane -p -t '=main:2' | grep -q 'only in a'
+	user capture-pane -p -t '=main:2' >"$T/w2"
+	run ! grep -q 'only in a' "$T/w2"
 }
 
 @test "a binding the user already has on the key is kept" {
