@@ -3,8 +3,13 @@
 # 111 no server before the timeout, 126/127 PROG not executable/not found;
 # PROG gets its arguments and environment unchanged.
 
+# $stderr and $stderr_lines come from "run --separate-stderr"; each test runs
+# in a subshell of its own, so changing a global inside one is intended.
+# shellcheck disable=SC2154
+
 load test_helper
 load handoff_helper
+
 
 setup() {
 	hh_setup
@@ -106,6 +111,7 @@ teardown() {
 
 @test "bootcon-exec: PROG gets its arguments and environment unchanged, found on PATH" {
 	start_server
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	BCT_VAR='a b' run -0 bootcon-exec -s "$SOCK" -- sh -c \
 		'printf "%s|%s|%s|%s\n" "$BCT_VAR" "$1" "$2" "$#" >"$3"' sh one 'two  words' "$T/args"
 	[ "$(cat "$T/args")" = "a b|one|two  words|3" ]

@@ -2,8 +2,13 @@
 # The hand-off into a real tmux window: bootcon-server as the window's
 # command, bootcon-exec run from the test (outside tmux).
 
+# $stderr and $stderr_lines come from "run --separate-stderr"; each test runs
+# in a subshell of its own, so changing a global inside one is intended.
+# shellcheck disable=SC2030,SC2031,SC2154
+
 load test_helper
 load handoff_helper
+
 
 setup() {
 	hh_setup
@@ -40,11 +45,30 @@ teardown() {
 	wait_pane "$PANE" '^fdprobe ready'
 	tx send-keys -t "$PANE" 'hello there' Enter
 	wait_pane "$PANE" '^got: hello there$'
+	# Every line reaches it: the server never reads the terminal meanwhile.
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		tx send-keys -t "$PANE" "line $i" Enter
+	done
+	wait_pane "$PANE" '^got: line 10$'
+	[ "$(pane "$PANE" | grep -c '^got: line [0-9]*$')" -eq 10 ]
 	tx send-keys -t "$PANE" C-d
 	reap "$BG"
 	[ "$ST" -eq 0 ]
 	wait_pane "$PANE" "^bootcon: pid $BG \\(fdprobe\\) exited"
 	[ ! -s "$T/out" ]
+}
+
+@test "input typed while the server waits is discarded, never read by the next program" {
+	start_server
+	tx send-keys -t "$PANE" 'typed-ahead' Enter
+	wait_pane "$PANE" '^typed-ahead'
+	bg /dev/null "$T/out" "$T/err" bootcon-exec -s "$SOCK" -- fdprobe -w
+	wait_pane "$PANE" '^fdprobe ready'
+	tx send-keys -t "$PANE" 'fresh' Enter
+	wait_pane "$PANE" '^got: fresh$'
+	pane_lacks "$PANE" 'got: typed-ahead'
+	tx send-keys -t "$PANE" C-d
+	reap "$BG"
 }
 
 @test "a handed sh -i has job control: ^C interrupts its foreground job, the server and window stay" {
@@ -55,6 +79,7 @@ teardown() {
 	wait_until "[ \"\$(pane_fmt '$PANE' '#{pane_current_command}')\" = sleep ]"
 	tx send-keys -t "$PANE" C-c
 	wait_until "[ \"\$(pane_fmt '$PANE' '#{pane_current_command}')\" = sh ]"
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	tx send-keys -t "$PANE" 'echo $((6 * 7))x' Enter
 	wait_pane "$PANE" '^42x$'
 	# A foreground job runs in its own process group, in the foreground.
@@ -73,6 +98,7 @@ teardown() {
 	wait_pane "$PANE" 'Stopped'
 	# ^C, ^\ and ^Z at the prompt reach neither the server nor the window.
 	tx send-keys -t "$PANE" C-c C-\\ C-z
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	tx send-keys -t "$PANE" 'echo still-$((1 + 1))' Enter
 	wait_pane "$PANE" '^still-2$'
 	alive "$SPID"
@@ -258,7 +284,7 @@ teardown() {
 	wait_pane "$PANE" '^quiet-done'
 	run bootcon-exec -s "$SOCK" -t 5 -- sh -c 'echo quiet-2'
 	wait_pane "$PANE" '^quiet-2'
-	! pane "$PANE" | grep -q '^bootcon:'
+	pane_lacks "$PANE" '^bootcon:'
 	SOCK=$(bc_sock v)
 	start_server -v
 	run bootcon-exec -s "$SOCK" -- true

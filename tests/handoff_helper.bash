@@ -49,6 +49,7 @@ reap() {
 	ST=0
 	wait_until "! alive $1" "${2:-10}" || return 1
 	wait "$1" || ST=$?
+	export ST
 }
 
 # Open a new window running the shell command CMD in the holding session
@@ -109,6 +110,7 @@ pty_server() {
 	SPID=$(cat "$T/spid")
 	hh_track "$SPID"
 	PTY=$(readlink "/proc/$SPID/fd/0")
+	export PTY
 }
 
 # Start fakeserver MODE on $SOCK (or on SOCKET given as a second argument)
@@ -127,6 +129,25 @@ wait_file() {
 	if ! wait_until "grep -Eq -- '$2' '$1' 2>/dev/null" "${3:-10}"; then
 		echo "--- $1:" >&2
 		cat "$1" >&2 2>/dev/null
+		return 1
+	fi
+}
+
+# Fail if pane PANE shows text matching the ERE PATTERN (a bare "! cmd"
+# would not fail a bats test).
+pane_lacks() {
+	if pane "$1" | grep -Eq -- "$2"; then
+		echo "pane $1 unexpectedly shows '$2':" >&2
+		pane "$1" >&2
+		return 1
+	fi
+}
+
+# Fail if FILE has a line matching the ERE PATTERN.
+file_lacks() {
+	if grep -Eq -- "$2" "$1"; then
+		echo "$1 unexpectedly has '$2':" >&2
+		cat "$1" >&2
 		return 1
 	fi
 }

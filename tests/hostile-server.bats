@@ -4,8 +4,13 @@
 # without -f, and with -f runs PROG on its original stdio, having closed
 # every fd it received.
 
+# $stderr and $stderr_lines come from "run --separate-stderr"; each test runs
+# in a subshell of its own, so changing a global inside one is intended.
+# shellcheck disable=SC2154
+
 load test_helper
 load handoff_helper
+
 
 setup() {
 	hh_setup

@@ -2,8 +2,13 @@
 # What needs root: other uids (setpriv), PID 1 in a PID namespace, mount and
 # network namespaces.  Each test skips with a reason when not root.
 
+# $stderr and $stderr_lines come from "run --separate-stderr"; each test runs
+# in a subshell of its own, so changing a global inside one is intended.
+# shellcheck disable=SC2030,SC2031,SC2154
+
 load test_helper
 load handoff_helper
+
 
 NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
 
@@ -29,6 +34,7 @@ setup() {
 	# machine's real init (it would start the host's services).
 	script "$T/fakeinit" "echo \"fake init pid \$\$\" >>'$T/init.out'"
 	export PID1_INIT="$T/fakeinit" PID1_SH=
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	script "$T/pid1" 'exec unshare --pid --fork --mount-proc --kill-child sh -c '"'"'
 	for init in /sbin/init /etc/init /bin/init; do
 		[ ! -e "$init" ] || mount --bind "$PID1_INIT" "$init" || exit 99
@@ -90,7 +96,7 @@ teardown() {
 	[[ "${stderr_lines[0]}" == "bootcon-exec: warning: "* ]]
 	probe_is "$T/probe" openfds "0 1 2"
 	[ "$(probe "$T/probe" 'fd 0')" != "$PTY" ]
-	! pane "$PANE" | grep -q 'exited$'
+	pane_lacks "$PANE" 'exited$'
 }
 
 @test "a name bound first by another uid never receives a root process (a fake server offering a pty)" {
@@ -100,7 +106,7 @@ teardown() {
 	wait_until "[ -s '$T/ready' ]"
 	run -1 bootcon-exec -s "$SOCK" -- touch "$T/marker"
 	[ ! -e "$T/marker" ]
-	! grep -q '^ack' "$T/fs.log"
+	file_lacks "$T/fs.log" '^ack'
 	mkfifo "$T/in"
 	bg "$T/in" "$T/out" "$T/err" bootcon-exec -f -s "$SOCK" -- fdprobe -o "$T/probe" -w
 	exec 5>"$T/in"
@@ -241,6 +247,7 @@ teardown() {
 	need_root
 	start_server
 	host=$(stat -Lc '%t:%T' /dev/console)
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	run -0 unshare --mount --propagation private bootcon-exec --console -s "$SOCK" -- \
 		sh -c 'stat -Lc "%t:%T" /dev/console /proc/self/fd/0 >"$1"' sh "$T/console"
 	[ "$(sed -n 1p "$T/console")" = "$(sed -n 2p "$T/console")" ]
@@ -251,6 +258,7 @@ teardown() {
 	need_root
 	run -111 --separate-stderr unshare --net bootcon-exec -t 0.2 -- true
 	[ "${stderr_lines[0]}" = "bootcon-exec: fatal: unable to connect to @init_console: Connection refused" ]
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	run -0 unshare --net sh -c '
 		ptyrun bootcon-server -1 -d 4 4>"$1/ready" >"$1/pty.out" 3>&- &
 		i=0

@@ -3,8 +3,13 @@
 # 1 when fds 0-2 are not one terminal or the socket name is in use.
 # ptyrun gives the server a terminal of its own and returns its exit status.
 
+# $stderr and $stderr_lines come from "run --separate-stderr"; each test runs
+# in a subshell of its own, so changing a global inside one is intended.
+# shellcheck disable=SC2154
+
 load test_helper
 load handoff_helper
+
 
 setup() {
 	hh_setup
@@ -39,6 +44,7 @@ teardown() {
 	run -1 --separate-stderr bootcon-server -s "$SOCK" </dev/null
 	[ "${#stderr_lines[@]}" -eq 1 ]
 	[[ "${stderr_lines[0]}" == "bootcon-server: fatal: "* ]]
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	run -1 ptyrun sh -c 'exec bootcon-server -s "$1" >/dev/null' sh "$SOCK"
 	[[ "$output" == *"bootcon-server: fatal: "* ]]
 	# Nothing was left listening.
