@@ -315,3 +315,49 @@ teardown() {
 	wait_until "[ \"\$(tx list-clients -F x | wc -l)\" -eq 1 ]"
 	wait_until "tmux -L '$BT_USER' capture-pane -p -t '$outer' | grep -q 'waiting on $sock'"
 }
+
+@test "the demo starts a console, hands it a shell and says how to attach" {
+	run --separate-stderr env BOOTCON_SESSION=bct-demo BOOTCON_DEMO_SOCKET="$(bc_sock demo)" \
+	    sh "$ROOT/shell/bootcon-demo" </dev/null
+	[ "$status" -eq 0 ]
+	[[ $output == *"handed the console to a demo shell"* ]]
+	[[ $output == *"attach -S bct-demo"* ]]
+	[[ $output == *"stop -s $(bc_sock demo)"* ]]
+	wait_pane '=bct-demo:' 'demo\$ $'
+	[[ $(list_line "$(bc_sock demo)") == "$(bc_sock demo)	busy pid "* ]]
+	# The demo shell is interactive on the window.
+	tx send-keys -t '=bct-demo:' -l 'echo "typed $((6 * 7))"'
+	tx send-keys -t '=bct-demo:' Enter
+	wait_pane '=bct-demo:' '^typed 42$'
+	# Run again: the earlier demo is stopped and a new one started.
+	run env BOOTCON_SESSION=bct-demo BOOTCON_DEMO_SOCKET="$(bc_sock demo)" \
+	    sh "$ROOT/shell/bootcon-demo" </dev/null
+	[ "$status" -eq 0 ]
+	[[ $output == *"stopping the earlier demo console"* ]]
+}
+
+@test "bash completion completes commands, options and console sockets" {
+	[ -f /usr/share/bash-completion/bash_completion ] ||
+	    skip "bash-completion is not installed"
+	local sock
+	sock=$(bc_sock)
+	bootcon start -s "$sock" >/dev/null
+	run bash -c '
+		source /usr/share/bash-completion/bash_completion
+		source "$1/shell/bootcon.bash-completion"
+		comp() {
+			COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+			COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}
+			COMPREPLY=(); _bootcon bootcon "${COMP_WORDS[-1]}" "${COMP_WORDS[-2]}"
+			echo "${COMPREPLY[*]}"
+		}
+		comp bootcon st
+		comp bootcon start --s
+		comp bootcon stop -s "$2"
+		comp bootcon exec -s x -- tru 2>/dev/null' - "$ROOT" "$sock"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "start stop" ]
+	[ "${lines[1]}" = "--screen" ]
+	[ "${lines[2]}" = "$sock" ]
+	[[ ${lines[3]} == *true* ]]
+}
