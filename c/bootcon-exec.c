@@ -344,7 +344,7 @@ reset_signals(void)
 			continue;
 		if (n > 0 && !(ign & (1ULL << (sig - 1))))
 			continue;
-		if (sigaction(sig, &sa, NULL) < 0 && n > 0)
+		if (sigaction(sig, &sa, NULL) < 0 && n > 0 && errno != EINVAL)
 			warn("unable to reset signal %d:", sig);
 	}
 }

@@ -128,6 +128,7 @@ check_socket_dir(const char *path)
 static void
 listen_socket(void)
 {
+	struct stat st;
 	mode_t old;
 	int s, r;
 
@@ -139,8 +140,10 @@ listen_socket(void)
 	old = umask(nuids > 2 ? 0111 : 0177);
 	r = bind(lfd, (struct sockaddr *)&addr.sun, addr.len);
 	if (r < 0 && errno == EADDRINUSE && !addr.abstract) {
-		/* A path nobody answers on is a stale socket: replace it. */
-		s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		/* A socket nobody answers on is stale: replace it. */
+		s = -1;
+		if (lstat(sockname, &st) == 0 && S_ISSOCK(st.st_mode))
+			s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (s >= 0 && connect(s, (struct sockaddr *)&addr.sun, addr.len) < 0 &&
 		    errno == ECONNREFUSED && unlink(sockname) == 0)
 			r = bind(lfd, (struct sockaddr *)&addr.sun, addr.len);
@@ -408,6 +411,8 @@ serve(int c)
 		return -1;
 	}
 	info("connection from pid %d (uid %u)", (int)cred.pid, (unsigned)cred.uid);
+	if (tcflush(0, TCIFLUSH) < 0)
+		info("unable to discard typed-ahead input:");
 	if (send_terminal(c) < 0) {
 		info("unable to send the terminal to pid %d:", (int)cred.pid);
 		return -1;
@@ -420,8 +425,6 @@ serve(int c)
 		return -1;
 	}
 	close(c);
-	if (tcflush(0, TCIFLUSH) < 0)
-		info("unable to discard typed-ahead input:");
 	serve_busy(cred.pid, pfd);
 	if (pfd >= 0)
 		close(pfd);
