@@ -110,6 +110,34 @@ teardown() {
 	alive "$SPID"
 }
 
+@test "a window resize reaches the handed program: SIGWINCH and the new size" {
+	start_server
+	PS1='bct$ ' bg /dev/null "$T/out" "$T/err" bootcon-exec -s "$SOCK" -- sh -i
+	wait_pane "$PANE" '^bct\$ '
+	tx send-keys -t "$PANE" "trap 'echo got-winch' WINCH" Enter
+	tx resize-window -t "$PANE" -x 81 -y 21
+	# dash runs the trap once the next command line is read.
+	tx send-keys -t "$PANE" 'stty size' Enter
+	wait_pane "$PANE" '^21 81$'
+	wait_pane "$PANE" '^got-winch'
+	tx send-keys -t "$PANE" 'exit' Enter
+	reap "$BG"
+}
+
+@test "the static binaries (make static) do the same hand-off" {
+	[ -x "$ROOT/c/static/bootcon-server" ] && [ -x "$ROOT/c/static/bootcon-exec" ] ||
+		skip "c/static is not built (make static)"
+	PANE=$(window "exec '$ROOT/c/static/bootcon-server' -s '$SOCK' -d 4 4>'$T/ready'")
+	wait_until "[ -s '$T/ready' ]"
+	PTY=$(pane_fmt "$PANE" '#{pane_tty}')
+	bg /dev/null "$T/out" "$T/err" "$ROOT/c/static/bootcon-exec" -s "$SOCK" -- fdprobe -o "$T/probe"
+	reap "$BG"
+	[ "$ST" -eq 0 ]
+	probe_window_stdio "$T/probe" "$PTY"
+	probe_is "$T/probe" ctty yes
+	wait_pane "$PANE" "^bootcon: pid $BG \\(fdprobe\\) exited"
+}
+
 @test "^C kills a handed cat, not the server: the window says it exited and serves again" {
 	start_server
 	bg /dev/null "$T/out" "$T/err" bootcon-exec -s "$SOCK" -- cat
