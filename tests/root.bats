@@ -161,6 +161,15 @@ teardown() {
 	wait_pane "$PANE" '^bootcon: pid [0-9]+ \(fdprobe\) exited'
 }
 
+@test "PID 1 never takes the window as its controlling terminal, even with -c" {
+	need_root
+	start_server
+	run -0 "$T/pid1" bootcon-exec -c -s "$SOCK" -- fdprobe -o "$T/probe"
+	probe_is "$T/probe" pid 1
+	probe_window_stdio "$T/probe" "$PTY"
+	probe_is "$T/probe" ctty no
+}
+
 @test "PID 1 with no server runs PROG on its own stdio and does not fail" {
 	need_root
 	run -0 --separate-stderr "$T/pid1" bootcon-exec -s "$SOCK" -t 0.3 -- fdprobe -o "$T/probe" </dev/null
