@@ -61,20 +61,22 @@ if [ "$ready" = "$NL 0" ]; then
 fi
 
 # It did not come up: show the server's message, close the window.
-status='' msg=''
+status='' dead='' msg=''
 n=0
 while [ "$n" -lt 250 ]; do
 	line=$(tmux list-panes -a -F '#{pane_id} #{pane_dead} #{pane_dead_status}' |
 	    grep "^$pane ")
 	case $line in
 	'') break ;;
-	"$pane 1 "?*) status=${line##* }; break ;;
+	"$pane 1 "?*) status=${line##* } dead=1; break ;;
+	# tmux 3.3a sometimes never records the exit status: wait briefly.
+	"$pane 1 "*) dead=1; [ "$n" -lt 25 ] || break ;;
+	*) [ "${ready##* }" = 0 ] || break ;;
 	esac
-	[ "${ready##* }" = 0 ] || break
 	sleep 0.02 2>/dev/null || sleep 1
 	n=$((n + 1))
 done
-if [ -n "$status" ]; then
+if [ -n "$dead" ]; then
 	msg=$(tmux capture-pane -p -J -S - -t "$pane" | grep '^bootcon-server: ' | tail -n 1)
 fi
 tmux kill-window -t "$pane" 2>/dev/null
