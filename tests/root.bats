@@ -132,10 +132,19 @@ teardown() {
 	PANE=$(window "bootcon-server -s '$SOCK' -u 65534 -d 4 4>'$T/ready'; exit 0")
 	wait_until "[ -s '$T/ready' ]"
 	PTY=$(pane_fmt "$PANE" '#{pane_tty}')
-	run -0 nobody bootcon-exec -s "$SOCK" -- fdprobe -o "$T/pub/probe"
+	bg /dev/null "$T/out" "$T/err" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		bootcon-exec -s "$SOCK" -- fdprobe -o "$T/pub/probe" -w
+	wait_pane "$PANE" '^fdprobe ready'
 	probe_window_stdio "$T/pub/probe" "$PTY"
 	probe_is "$T/pub/probe" ctty no
 	wait_pane "$PANE" 'no job control'
+	# ^C, ^\ and ^Z now go to the server's group: it must ignore them.
+	tx send-keys -t "$PANE" C-c C-\\ C-z
+	tx send-keys -t "$PANE" 'after keys' Enter
+	wait_pane "$PANE" '^got: after keys$'
+	tx send-keys -t "$PANE" C-d
+	reap "$BG"
+	[ "$ST" -eq 0 ]
 	wait_pane "$PANE" '^bootcon: pid [0-9]+ \(fdprobe\) exited'
 	run -0 bootcon-exec -s "$SOCK" -- fdprobe -o "$T/probe"
 	probe_window_stdio "$T/probe" "$PTY"
