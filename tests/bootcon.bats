@@ -326,6 +326,7 @@ teardown() {
 	wait_pane '=bct-demo:' 'demo\$ $'
 	[[ $(list_line "$(bc_sock demo)") == "$(bc_sock demo)	busy pid "* ]]
 	# The demo shell is interactive on the window.
+	# shellcheck disable=SC2016 # typed into the demo shell
 	tx send-keys -t '=bct-demo:' -l 'echo "typed $((6 * 7))"'
 	tx send-keys -t '=bct-demo:' Enter
 	wait_pane '=bct-demo:' '^typed 42$'
