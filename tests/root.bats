@@ -252,8 +252,9 @@ teardown() {
 	PID1_INIT=$T/noexec PID1_SH=1 bg /dev/null "$T/out" "$T/err" \
 		"$T/pid1" bootcon-exec -s "$SOCK" -t 0.2 -- "$T/noexec"
 	wait_file "$T/err" '/bin/sh'
-	wait_until "pgrep -P $BG >/dev/null"
-	init=$(pgrep -P "$BG")
+	# PID 1 of the namespace is unshare's only child.
+	wait_until "[ -s /proc/$BG/task/$BG/children ]"
+	init=$(tr -d ' ' <"/proc/$BG/task/$BG/children")
 	wait_until "grep -q '^State:[[:space:]]*S' /proc/$init/status"
 	alive "$init"
 	alive "$BG"
