@@ -362,3 +362,14 @@ teardown() {
 	[ "${lines[2]}" = "$sock" ]
 	[[ ${lines[3]} == *true* ]]
 }
+
+@test "attach joins the console's screen session from a terminal" {
+	local sock outer
+	sock=$(bc_sock)
+	bootcon start --screen -s "$sock" >/dev/null
+	BT_USER="bco$$"
+	outer=$(tmux -L "$BT_USER" -f /dev/null new-session -d -x 100 -y 30 \
+	    -P -F '#{pane_id}' "TERM=xterm sh '$BOOTCON' attach --screen" 3>&-)
+	wait_until "screen -ls | grep -q 'bootcon.*Attached'"
+	wait_until "tmux -L '$BT_USER' capture-pane -p -t '$outer' | grep -q 'waiting on $sock'"
+}
