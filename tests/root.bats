@@ -253,7 +253,7 @@ teardown() {
 		"$T/pid1" bootcon-exec -s "$SOCK" -t 0.2 -- "$T/noexec"
 	wait_file "$T/err" '/bin/sh'
 	# PID 1 of the namespace is unshare's only child.
-	wait_until "[ -s /proc/$BG/task/$BG/children ]"
+	wait_until "[ -n \"\$(cat /proc/$BG/task/$BG/children)\" ]"
 	init=$(tr -d ' ' <"/proc/$BG/task/$BG/children")
 	wait_until "grep -q '^State:[[:space:]]*S' /proc/$init/status"
 	alive "$init"
