@@ -587,13 +587,19 @@ main(int argc, char **argv)
 		    errno == ENAMETOOLONG ? "too long" : "neither @name nor a path");
 		usage_error(msg, prog);
 	}
-	if (ctty < 0)
-		ctty = !pid1;
-	if (pid1)
+	if (pid1) {
+		if (ctty > 0)
+			warn("-c ignored: process 1 never takes a controlling terminal");
+		ctty = 0;
 		fallback = 1;
+	} else if (ctty < 0)
+		ctty = 1;
 	path = find_prog(prog[0], buf, sizeof(buf));
-	if (path == NULL && !pid1)
-		fatal(EX_NOTFOUND, "%s: not found", prog[0]);
+	if (!pid1 && (path == NULL ||
+	    (path == prog[0] && access(path, X_OK) < 0)))
+		fatal(path == NULL || errno == ENOENT || errno == ENOTDIR ?
+		    EX_NOTFOUND : EX_NOEXEC, "unable to execute %s: %s", prog[0],
+		    path == NULL ? "not found" : strerror(errno));
 	if (ctty)
 		fork_if_group_leader();
 	/*

@@ -80,11 +80,12 @@ teardown() {
 	run -127 bootcon-exec -f -t 0.1 -s "$SOCK" -- no-such-command-bct
 }
 
-@test "bootcon-exec: PROG not found after a hand-off exits 127; the window says so and serves again" {
+@test "bootcon-exec: PROG not found exits 127 before taking the window, which keeps waiting" {
 	start_server
-	run -127 bootcon-exec -s "$SOCK" -- "$T/nonexistent"
-	wait_pane "$PANE" "bootcon-exec: .*nonexistent"
-	wait_pane "$PANE" '^bootcon: pid [0-9]+ \(nonexistent\) exited'
+	run -127 --separate-stderr bootcon-exec -s "$SOCK" -- "$T/nonexistent"
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" == "bootcon-exec: fatal: unable to execute $T/nonexistent: "* ]]
+	pane_lacks "$PANE" 'exited'
 	run -0 bootcon-exec -s "$SOCK" -- fdprobe -o "$T/probe"
 	probe_window_stdio "$T/probe" "$PTY"
 }
@@ -97,14 +98,14 @@ teardown() {
 	[ ! -e "$T/marker" ]
 }
 
-@test "bootcon-exec: PROG not executable after a hand-off exits 126; the window says so and serves again" {
+@test "bootcon-exec: PROG that fails to execute after a hand-off exits 126; the window says so and serves again" {
 	start_server
-	printf '#!/bin/sh\ntouch "%s"\n' "$T/marker" >"$T/noexec"
-	chmod 644 "$T/noexec"
-	run -126 bootcon-exec -s "$SOCK" -- "$T/noexec"
-	wait_pane "$PANE" "bootcon-exec: .*noexec"
-	wait_pane "$PANE" '^bootcon: pid [0-9]+ \(noexec\) exited'
-	[ ! -e "$T/marker" ]
+	# Executable but in no format the kernel runs (no #! line): execve fails with ENOEXEC.
+	printf 'not a program\n' >"$T/badformat"
+	chmod 755 "$T/badformat"
+	run -126 bootcon-exec -s "$SOCK" -- "$T/badformat"
+	wait_pane "$PANE" "bootcon-exec: .*badformat"
+	wait_pane "$PANE" '^bootcon: pid [0-9]+ \(badformat\) exited'
 	run -0 bootcon-exec -s "$SOCK" -- fdprobe -o "$T/probe"
 	probe_window_stdio "$T/probe" "$PTY"
 }
