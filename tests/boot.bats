@@ -1,9 +1,109 @@
 #!/usr/bin/env bats
-# The boot test (tests/boot/run, also `make boot-test`) as part of make check:
-# a real Debian kernel under QEMU, with init on a bootcon window.  Skipped,
-# with the reason, when this machine cannot run it (no QEMU, no kernel).
+# bootcon-init on this machine (in a private mount namespace, with a fake
+# /proc/cmdline and a probe as the real init), then the boot test
+# (tests/boot/run, also `make boot-test`): a real Debian kernel under QEMU,
+# with init on a bootcon window.  Each skips with the reason when this
+# machine cannot run it (not root, no QEMU, no kernel).
 
 load test_helper
+
+setup() {
+	bc_private_dirs
+	SOCK=$(bc_sock)
+	T=$BATS_TEST_TMPDIR
+	# bootcon's tmux server is the test's private one (tx).
+	export BOOTCON_TMUX_SERVER="bct$$"
+	# The real init: reports what it got, then exits.
+	cat >"$T/init" <<-EOF
+		#!/bin/sh
+		exec 3>"$T/report"
+		args=
+		for a; do args="\$args\$a|"; done
+		echo "args:\$args" >&3
+		for fd in 0 1 2; do echo "fd\$fd:\$(readlink /proc/\$\$/fd/\$fd)" >&3; done
+		echo "console:\$(stat -c %t:%T /dev/console)" >&3
+		echo "stdin:\$(stat -L -c %t:%T /proc/\$\$/fd/0)" >&3
+		tr '\\000' '\\n' </proc/\$\$/environ | LC_ALL=C sort | sed 's/^/env:/' >&3
+	EOF
+	chmod 755 "$T/init"
+}
+
+teardown() {
+	bc_cleanup
+}
+
+# Run bootcon-init with ARGS in a private mount namespace, /proc/cmdline
+# reading CMDLINE; the arguments are env -i's: NAME=VALUE... bootcon-init ARG...
+boot_init() {
+	local cmdline=$1
+	shift
+	printf '%s\n' "$cmdline" >"$T/cmdline"
+	[ "$(id -u)" -eq 0 ] || skip "needs root (a mount namespace)"
+	command -v unshare >/dev/null || skip "unshare is not installed"
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	run --separate-stderr unshare --mount --propagation private sh -c \
+	    'mount --bind "$0" /proc/cmdline && exec env -i "$@"' "$T/cmdline" "$@" \
+	    </dev/null 3>&-
+}
+
+# The value of KEY in the probe's report.
+report() {
+	sed -n "s/^$1://p" "$T/report"
+}
+
+@test "bootcon-init runs bootcon.init on a console window, with /dev/console on it, and its arguments and environment unchanged" {
+	local env=(HOME=/ TERM=linux FOO=bar "PATH=$ROOT/c:/usr/sbin:/usr/bin:/sbin:/bin"
+	    "TMUX_TMPDIR=$TMUX_TMPDIR" "BOOTCON_TMUX_SERVER=$BOOTCON_TMUX_SERVER")
+	boot_init "quiet bootcon.socket=$SOCK bootcon.init=$T/init bootcon.timeout=10 x.y=z" \
+	    "${env[@]}" "$ROOT/shell/bootcon-init" a "b c"
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ "$(report args)" = "a|b c|" ]
+	tty=$(tx list-panes -a -F '#{pane_tty}')
+	[ -n "$tty" ]
+	[ "$(report fd0)" = "$tty" ]
+	[ "$(report fd1)" = "$tty" ]
+	[ "$(report fd2)" = "$tty" ]
+	[ "$(report console)" = "$(report stdin)" ]
+	[ "$(report env)" = "$(printf '%s\n' "${env[@]}" | LC_ALL=C sort)" ]
+	[[ $stderr == *"$T/init runs on the console $SOCK"* ]]
+	# The window's server is still there, waiting for the next client.
+	grep -q " $SOCK\$" /proc/net/unix
+}
+
+@test "bootcon-init with bootcon=off runs the real init at once, on the original stdio" {
+	boot_init "bootcon=off bootcon.socket=$SOCK bootcon.init=$T/init" \
+	    HOME=/ "PATH=$ROOT/c:/usr/bin:/bin" "TMUX_TMPDIR=$TMUX_TMPDIR" \
+	    "BOOTCON_TMUX_SERVER=$BOOTCON_TMUX_SERVER" "$ROOT/shell/bootcon-init"
+	[ "$status" -eq 0 ]
+	[ "$(report fd0)" = /dev/null ]
+	[ "$(report args)" = "" ]
+	[ -z "$stderr" ]
+	run ! tx list-sessions
+}
+
+@test "bootcon-init with no bootcon-exec stops the console it started and runs the real init on the original stdio" {
+	boot_init "bootcon.socket=$SOCK bootcon.init=$T/init" \
+	    HOME=/ PATH=/usr/sbin:/usr/bin:/sbin:/bin "TMUX_TMPDIR=$TMUX_TMPDIR" \
+	    "BOOTCON_TMUX_SERVER=$BOOTCON_TMUX_SERVER" "$ROOT/shell/bootcon-init" one
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ "$(report args)" = "one|" ]
+	[ "$(report fd0)" = /dev/null ]
+	[[ $stderr == *"bootcon-exec not found or not executable; running $T/init on the normal console"* ]]
+	wait_until "! grep -q ' $SOCK\$' /proc/net/unix"
+}
+
+@test "bootcon-init reports bad settings and uses the defaults" {
+	boot_init "bootcon.mux=emacs bootcon.timeout=soon bootcon.socket=$SOCK bootcon.init=$T/init" \
+	    HOME=/ "PATH=$ROOT/c:/usr/bin:/bin" "TMUX_TMPDIR=$TMUX_TMPDIR" \
+	    "BOOTCON_TMUX_SERVER=$BOOTCON_TMUX_SERVER" "$ROOT/shell/bootcon-init"
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[[ $stderr == *"ignoring bootcon.mux=emacs (tmux or screen)"* ]]
+	[[ $stderr == *"ignoring bootcon.timeout=soon"* ]]
+	[ "$(report fd0)" = "$(tx list-panes -a -F '#{pane_tty}')" ]
+}
 
 @test "a real kernel boots with init on a bootcon window, reachable over SSH, and on the normal console when bootcon is off, missing or killed" {
 	run sh "$ROOT/tests/boot/run" 3>&-
