@@ -19,7 +19,10 @@ COMMON = c/util.c
 HDRS = c/bootcon.h
 HELPERS = $(patsubst %.c,%,$(wildcard tests/helpers/*.c))
 
-all: $(PROGS)
+all: $(PROGS) screen/bootcon.screenrc
+
+screen/bootcon.screenrc: screen/bootcon.screenrc.in
+	sed 's|@BOOTCON_SCREEN_DIR@|$(CURDIR)/screen|g' screen/bootcon.screenrc.in >$@
 
 c/bootcon-server: c/bootcon-server.c $(COMMON) $(HDRS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ c/bootcon-server.c $(COMMON) $(LDLIBS)
@@ -75,9 +78,16 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man1/
 	install -m 755 bootcon.tmux $(DESTDIR)$(DATADIR)/
 	install -m 755 tmux/bootcon.tmux $(DESTDIR)$(DATADIR)/tmux/
-	install -m 755 tmux/scripts/*.sh $(DESTDIR)$(DATADIR)/tmux/scripts/
-	install -m 644 screen/bootcon.screenrc $(DESTDIR)$(DATADIR)/screen/
-	install -m 755 screen/*.sh $(DESTDIR)$(DATADIR)/screen/
+	install -m 755 tmux/scripts/helpers.sh $(DESTDIR)$(DATADIR)/tmux/scripts/
+	sed 's|^BOOTCON_BIN=.*|BOOTCON_BIN=$${BOOTCON_BIN:-$(BINDIR)}|' \
+	    tmux/scripts/new-console.sh >$(DESTDIR)$(DATADIR)/tmux/scripts/new-console.sh
+	sed 's|^BOOTCON_BIN=.*|BOOTCON_BIN=$${BOOTCON_BIN:-$(BINDIR)}|' \
+	    screen/bootcon-screen.sh >$(DESTDIR)$(DATADIR)/screen/bootcon-screen.sh
+	chmod 755 $(DESTDIR)$(DATADIR)/tmux/scripts/new-console.sh \
+	    $(DESTDIR)$(DATADIR)/screen/bootcon-screen.sh
+	sed 's|@BOOTCON_SCREEN_DIR@|$(DATADIR)/screen|g' screen/bootcon.screenrc.in \
+	    >$(DESTDIR)$(DATADIR)/screen/bootcon.screenrc
+	chmod 644 $(DESTDIR)$(DATADIR)/screen/bootcon.screenrc
 	install -m 644 shell/bootcon.bash-completion $(DESTDIR)$(BASHCOMPDIR)/bootcon
 
 uninstall:
@@ -90,7 +100,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -f $(PROGS) $(HELPERS)
+	rm -f $(PROGS) $(HELPERS) screen/bootcon.screenrc
 	rm -rf c/static
 
 .PHONY: all static helpers deps check test demo boot-test bench install uninstall clean

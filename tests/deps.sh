@@ -4,10 +4,11 @@
 # As root it installs missing Debian packages with apt-get; otherwise it
 # prints the exact apt-get command and exits 1.
 
-# Packages by purpose: "command:package" pairs.
+# Packages by purpose: "command:package" pairs (or "/file:package").
 DEMO="cc:gcc make:make tmux:tmux"
 CHECK="$DEMO screen:screen bats:bats shellcheck:shellcheck musl-gcc:musl-tools
-mandoc:mandoc busybox:busybox-static dash:dash setpriv:util-linux strace:strace"
+mandoc:mandoc busybox:busybox-static dash:dash setpriv:util-linux strace:strace
+/usr/share/bash-completion/bash_completion:bash-completion"
 BOOT="qemu-system-x86_64:qemu-system-x86 cpio:cpio dropbear:dropbear-bin
 dbclient:dropbear-bin ssh:openssh-client ssh-keygen:openssh-client"
 BENCH="hyperfine:hyperfine socat:socat dtach:dtach strace:strace"
@@ -27,7 +28,10 @@ done
 missing=
 for pair in $want; do
 	cmd=${pair%%:*} pkg=${pair#*:}
-	command -v "$cmd" >/dev/null 2>&1 && continue
+	case $cmd in
+	/*) [ -e "$cmd" ] && continue ;;
+	*) command -v "$cmd" >/dev/null 2>&1 && continue ;;
+	esac
 	case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
 done
 [ -n "$missing" ] || exit 0
