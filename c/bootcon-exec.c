@@ -1,6 +1,7 @@
 /* bootcon-exec: take the terminal of a bootcon-server window, then become PROG. */
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -367,6 +368,43 @@ take_ctty(void)
 	    strerror(errno));
 }
 
+/*
+ * Fork a watcher that gives /dev/console back to the kernel's console when
+ * the window's terminal hangs up, even if the server was killed.
+ */
+static void
+watch_console(void)
+{
+	struct pollfd p;
+	struct stat tty, con;
+	pid_t pid;
+	int r;
+
+	pid = fork();
+	if (pid < 0)
+		warn("--console: unable to fork a watcher:");
+	if (pid != 0)
+		return;
+	if (syscall(SYS_close_range, 1U, ~0U, 0) < 0)
+		for (int fd = 1; fd < 1024; fd++)
+			close(fd);
+	if (prctl(PR_SET_NAME, "bootcon-console", 0, 0, 0) < 0)
+		info("unable to name the console watcher:");
+	p.fd = 0;
+	p.events = 0;
+	for (;;) {
+		r = poll(&p, 1, -1);
+		if (r > 0)
+			break;
+		if (r < 0 && errno != EINTR)
+			_exit(EX_SYS);
+	}
+	if (fstat(0, &tty) == 0 && stat("/dev/console", &con) == 0 &&
+	    con.st_rdev == tty.st_rdev && umount2("/dev/console", MNT_DETACH) < 0)
+		_exit(EX_SYS);
+	_exit(0);
+}
+
 /* Bind-mount the terminal on fd 0 over /dev/console, for programs that open it by name. */
 static void
 become_console(void)
@@ -386,10 +424,12 @@ become_console(void)
 		warn("--console: unable to name the terminal");
 		return;
 	}
-	if (mount(path, "/dev/console", NULL, MS_BIND, NULL) < 0)
+	if (mount(path, "/dev/console", NULL, MS_BIND, NULL) < 0) {
 		warn("--console: unable to bind %s over /dev/console:", path);
-	else
-		info("%s is now /dev/console", path);
+		return;
+	}
+	info("%s is now /dev/console", path);
+	watch_console();
 }
 
 /* Find PROG on $PATH like execvp would, into BUF; return the path or NULL. */

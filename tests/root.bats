@@ -273,6 +273,22 @@ teardown() {
 	[ "$(stat -Lc '%t:%T' /dev/console)" = "$host" ]
 }
 
+@test "--console: a window killed with its server gives /dev/console back to the kernel's console" {
+	need_root
+	start_server
+	host=$(stat -Lc '%t:%T' /dev/console)
+	window_dev=$(stat -Lc '%t:%T' "$PTY")
+	# -C: the program gets no SIGHUP and keeps the mount namespace alive.
+	bg /dev/null "$T/out" "$T/err" unshare --mount --propagation private \
+		bootcon-exec --console -C -s "$SOCK" -- sleep 1000
+	wait_until "[ \"\$(nsenter -m -t $BG stat -Lc '%t:%T' /dev/console)\" = '$window_dev' ]"
+	# SIGKILL: the server cannot clean up; the console watcher must.
+	kill -KILL "$SPID"
+	wait_until "[ \"\$(nsenter -m -t $BG stat -Lc '%t:%T' /dev/console)\" = '$host' ]"
+	[ "$(stat -Lc '%t:%T' /dev/console)" = "$host" ]
+	kill "$BG"
+}
+
 @test "the default socket is @init_console (checked in a private network namespace)" {
 	need_root
 	run -111 --separate-stderr unshare --net bootcon-exec -t 0.2 -- true
