@@ -393,6 +393,19 @@ serve_busy(pid_t pid, int pfd)
 	}
 }
 
+/* Restore the terminal settings saved at start, when the program changed them. */
+static void
+restore_terminal(void)
+{
+	struct termios now;
+
+	if (!have_tio || (tcgetattr(0, &now) == 0 &&
+	    memcmp(&now, &saved_tio, sizeof(now)) == 0))
+		return;
+	if (tcsetattr(0, TCSANOW, &saved_tio) < 0)
+		info("unable to restore the terminal settings:");
+}
+
 /* Serve one connection C: check its peer, hand over the terminal, hold it while the peer lives. */
 static int
 serve(int c)
@@ -428,8 +441,7 @@ serve(int c)
 	serve_busy(cred.pid, pfd);
 	if (pfd >= 0)
 		close(pfd);
-	if (have_tio && tcsetattr(0, TCSANOW, &saved_tio) < 0)
-		info("unable to restore the terminal settings:");
+	restore_terminal();
 	say("pid %d (%s) exited", (int)cred.pid, name);
 	return 0;
 }
