@@ -10,7 +10,8 @@ CHECK="$DEMO screen:screen bats:bats shellcheck:shellcheck musl-gcc:musl-tools
 mandoc:mandoc busybox:busybox-static dash:dash setpriv:util-linux strace:strace
 /usr/share/bash-completion/bash_completion:bash-completion"
 BOOT="qemu-system-x86_64:qemu-system-x86 cpio:cpio dropbear:dropbear-bin
-dbclient:dropbear-bin ssh:openssh-client ssh-keygen:openssh-client"
+dbclient:dropbear-bin ssh:openssh-client ssh-keygen:openssh-client
+busybox:busybox-static musl-gcc:musl-tools screen:screen"
 BENCH="hyperfine:hyperfine socat:socat dtach:dtach strace:strace"
 
 [ $# -gt 0 ] || set -- check
