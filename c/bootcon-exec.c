@@ -1,4 +1,4 @@
-/* bootcon-exec: take the terminal of a bootcon-server window, then become PROG. */
+/* bootcon-exec: take the terminal of a bootcon-server window, become PROG. */
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -8,6 +8,7 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,7 +39,7 @@ static const char *sockname;
 static char why[256];
 static pid_t mypid;
 static int pid1;
-static int early_setsid;
+static int early_session;
 static int in_session;
 
 /* Close every fd in FDS that is open and mark it closed. */
@@ -118,7 +120,7 @@ connect_server(const struct bc_addr *a, long long deadline)
 	}
 }
 
-/* Collect every fd carried by MSG's SCM_RIGHTS messages into FDS; return the count. */
+/* Collect the fds of MSG's SCM_RIGHTS messages into FDS; return the count. */
 static int
 collect_fds(struct msghdr *msg, int *fds, int *nmsgs)
 {
@@ -161,13 +163,15 @@ receive_terminal(int s, long long deadline, int rfd[3], int flags[3])
 	struct pollfd p;
 	unsigned char tag;
 	int fds[MAXFDS], n, nmsgs, i, r;
+	long long left;
 	char bad[128];
 	ssize_t got;
 
 	for (;;) {
 		p.fd = s;
 		p.events = POLLIN;
-		r = poll(&p, 1, deadline - now_ms() > 0 ? deadline - now_ms() : 0);
+		left = deadline - now_ms();
+		r = poll(&p, 1, left < 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left);
 		if (r == 0) {
 			snprintf(why, sizeof(why), "timed out waiting for %s to hand "
 			    "over its terminal", sockname);
@@ -227,7 +231,7 @@ receive_terminal(int s, long long deadline, int rfd[3], int flags[3])
 	return EX_REFUSED;
 }
 
-/* Connect, check the server's uid and receive its terminal; return 0 or an exit code. */
+/* Connect, check the server's uid, receive its terminal; 0 or an exit code. */
 static int
 take(const struct bc_addr *a, long long timeout, int *sock, int rfd[3],
     int flags[3])
@@ -240,7 +244,7 @@ take(const struct bc_addr *a, long long timeout, int *sock, int rfd[3],
 	s = connect_server(a, deadline);
 	if (s < 0)
 		return EX_SYS;
-	if (early_setsid)
+	if (early_session)
 		in_session = setsid() >= 0;
 	if (getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
 		snprintf(why, sizeof(why), "unable to read the credentials of %s: %s",
@@ -264,7 +268,7 @@ take(const struct bc_addr *a, long long timeout, int *sock, int rfd[3],
 	return 0;
 }
 
-/* Put the received fds on 0, 1 and 2, whatever fds they arrived as, blocking. */
+/* Put the received fds on 0, 1 and 2 (from wherever they arrived), blocking. */
 static int
 install(int rfd[3], const int flags[3])
 {
@@ -298,10 +302,24 @@ install(int rfd[3], const int flags[3])
 static void
 cloexec_above_stdio(void)
 {
+	struct dirent *e;
 	long max, fd;
+	DIR *d;
 
 	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
 		return;
+	/* Before Linux 5.11: every fd /proc lists, else every possible one. */
+	d = opendir("/proc/self/fd");
+	if (d != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			fd = strtol(e->d_name, NULL, 10);
+			if (fd > 2 && fd != dirfd(d) &&
+			    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+				warn("unable to close fd %ld before the exec:", fd);
+		}
+		if (closedir(d) == 0)
+			return;
+	}
 	max = sysconf(_SC_OPEN_MAX);
 	if (max < 0 || max > 65536)
 		max = 65536;
@@ -350,14 +368,45 @@ reset_signals(void)
 	}
 }
 
+/*
+ * Start a session of our own, leaving the caller's controlling terminal; a
+ * session leader already gives its controlling terminal up (TIOCNOTTY,
+ * which sends our own group SIGHUP and SIGCONT).
+ */
+static void
+new_session(void)
+{
+	struct sigaction ign, oldhup, oldcont;
+	int fd;
+
+	if (in_session || setsid() == 0)
+		return;
+	if (getsid(0) != mypid) {
+		warn("unable to start a session:");
+		return;
+	}
+	fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	if (sigaction(SIGHUP, &ign, &oldhup) < 0 ||
+	    sigaction(SIGCONT, &ign, &oldcont) < 0)
+		warn("unable to ignore SIGHUP:");
+	else {
+		if (ioctl(fd, TIOCNOTTY) < 0)
+			warn("unable to leave the caller's terminal:");
+		if (sigaction(SIGHUP, &oldhup, NULL) < 0 ||
+		    sigaction(SIGCONT, &oldcont, NULL) < 0)
+			warn("unable to restore SIGHUP:");
+	}
+	close(fd);
+}
+
 /* Make the terminal on fd 0 our controlling terminal, by force if root must. */
 static void
 take_ctty(void)
 {
-	if (!in_session && setsid() < 0 && getsid(0) != mypid) {
-		warn("no job control: unable to start a session:");
-		return;
-	}
 	if (ioctl(0, TIOCSCTTY, 0) == 0)
 		return;
 	if (errno == EPERM && geteuid() == 0 && ioctl(0, TIOCSCTTY, 1) == 0) {
@@ -375,19 +424,32 @@ take_ctty(void)
 static void
 watch_console(void)
 {
+	static const int quiet[] = { SIGHUP, SIGINT, SIGQUIT, SIGTSTP, SIGTTIN,
+	    SIGTTOU, 0 };
+	struct sigaction ign;
 	struct pollfd p;
 	struct stat tty, con;
 	pid_t pid;
-	int r;
+	int r, i, st;
 
 	pid = fork();
 	if (pid < 0)
 		warn("--console: unable to fork a watcher:");
+	if (pid > 0 && waitpid(pid, &st, 0) < 0)
+		warn("--console: unable to wait for the watcher's parent:");
 	if (pid != 0)
 		return;
+	/* A grandchild in a session of its own: no child of PROG, no ^C. */
+	if (setsid() < 0 || (pid = fork()) != 0)
+		_exit(pid < 0 ? EX_SYS : 0);
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	for (i = 0; quiet[i] != 0; i++)
+		if (sigaction(quiet[i], &ign, NULL) < 0)
+			_exit(EX_SYS);
 	if (syscall(SYS_close_range, 1U, ~0U, 0) < 0)
-		for (int fd = 1; fd < 1024; fd++)
-			close(fd);
+		for (i = 1; i < 1024; i++)
+			close(i);
 	if (prctl(PR_SET_NAME, "bootcon-console", 0, 0, 0) < 0)
 		info("unable to name the console watcher:");
 	p.fd = 0;
@@ -405,7 +467,7 @@ watch_console(void)
 	_exit(0);
 }
 
-/* Bind-mount the terminal on fd 0 over /dev/console, for programs that open it by name. */
+/* Bind-mount the terminal on fd 0 over /dev/console, for opens by name. */
 static void
 become_console(void)
 {
@@ -437,13 +499,14 @@ static const char *
 find_prog(const char *prog, char *buf, size_t len)
 {
 	const char *path, *p, *end;
+	struct stat st;
 	size_t dl;
 
 	if (strchr(prog, '/') != NULL)
 		return prog;
 	path = getenv("PATH");
 	if (path == NULL)
-		path = "/usr/local/bin:/bin:/usr/bin";
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	for (p = path; ; p = end + 1) {
 		end = strchr(p, ':');
 		if (end == NULL)
@@ -457,7 +520,8 @@ find_prog(const char *prog, char *buf, size_t len)
 			memcpy(buf, p, dl);
 			buf[dl] = '/';
 			strcpy(buf + dl + 1, prog);
-			if (access(buf, X_OK) == 0)
+			if (access(buf, X_OK) == 0 && stat(buf, &st) == 0 &&
+			    S_ISREG(st.st_mode))
 				return buf;
 		}
 		if (*end == '\0')
@@ -512,7 +576,10 @@ run(const char *path, char **prog)
 	pid1_last_resort();
 }
 
-/* Fork when a process-group leader must start a session; the parent waits and mirrors the child. */
+/*
+ * Fork when a process-group leader must start a session: the child goes on,
+ * the parent waits and exits as the child did, like setsid -w.
+ */
 static void
 fork_if_group_leader(void)
 {
@@ -538,24 +605,22 @@ fork_if_group_leader(void)
 	_exit(WEXITSTATUS(status));
 }
 
-/* Report a usage error: as PID 1 go on to the fallbacks, else exit 100. */
+/* Report a usage error: exit 100, or as process 1 ignore it and go on. */
 static void
-usage_error(const char *msg, char **prog)
+usage_error(const char *msg)
 {
-	char buf[PATH_MAX];
-
 	if (!pid1) {
 		fprintf(stderr, "bootcon-exec: fatal: %s (usage: bootcon-exec -h)\n",
 		    msg);
 		exit(EX_USAGE);
 	}
-	warn("%s", msg);
-	if (prog != NULL && prog[0] != NULL)
-		run(find_prog(prog[0], buf, sizeof(buf)), prog);
-	pid1_last_resort();
+	warn("%s: ignored, as process 1 must go on", msg);
 }
 
-/* Send the acknowledgement with PROG's base name, just before the exec. */
+/*
+ * Discard what was typed before the hand-off, then send the acknowledgement
+ * with PROG's base name, just before the exec.
+ */
 static void
 acknowledge(int s, const char *prog)
 {
@@ -569,6 +634,8 @@ acknowledge(int s, const char *prog)
 		n = BC_NAME_MAX;
 	buf[0] = BC_ACK;
 	memcpy(buf + 1, base, n);
+	if (tcflush(0, TCIFLUSH) < 0)
+		info("unable to discard typed-ahead input:");
 	if (send(s, buf, n + 1, MSG_NOSIGNAL) < 0)
 		warn("unable to acknowledge to %s:", sockname);
 }
@@ -579,57 +646,89 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* Take the window's terminal and become PROG; as process 1, never exit. */
 int
 main(int argc, char **argv)
 {
 	struct bc_addr addr;
 	long long timeout = 1000;
-	int fallback = 0, ctty = -1, console = 0, sock = -1, opt, r;
+	int fallback = 0, ctty = -1, console = 0, sock = -1, opt, r, addr_ok;
 	int rfd[3] = { -1, -1, -1 }, flags[3];
 	const char *sopt = NULL, *path;
-	char buf[PATH_MAX], msg[160];
+	char buf[PATH_MAX], msg[200];
 	char **prog;
 
 	progname = "bootcon-exec";
 	mypid = getpid();
 	pid1 = mypid == 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+s:t:fcCqvh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:s:t:fcCqvh", longopts,
+	    NULL)) != -1) {
 		switch (opt) {
-		case 's': sopt = optarg; break;
+		case 's':
+			sopt = optarg;
+			break;
 		case 't':
 			if (parse_seconds(optarg, &timeout) < 0) {
-				snprintf(msg, sizeof(msg), "bad timeout: %s", optarg);
-				usage_error(msg, argv + argc);
+				snprintf(msg, sizeof(msg), "bad timeout: %.100s",
+				    optarg);
+				usage_error(msg);
 			}
 			break;
-		case 'f': fallback = 1; break;
-		case 'c': ctty = 1; break;
-		case 'C': ctty = 0; break;
-		case 'q': verbosity = -1; break;
-		case 'v': verbosity = 1; break;
-		case 'K': console = 1; break;
+		case 'f':
+			fallback = 1;
+			break;
+		case 'c':
+		case 'C':
+			ctty = opt == 'c';
+			break;
+		case 'q':
+			verbosity = -1;
+			break;
+		case 'v':
+			verbosity = 1;
+			break;
+		case 'K':
+			console = 1;
+			break;
 		case 'h':
 			printf("%s\n", USAGE);
-			return 0;
+			if (!pid1)
+				return 0;
+			break;
+		case ':':
+			snprintf(msg, sizeof(msg), "option -%c needs an argument",
+			    optopt);
+			usage_error(msg);
+			break;
 		default:
-			snprintf(msg, sizeof(msg), "unknown option or missing "
-			    "argument: %.100s", argv[optind - 1]);
-			usage_error(msg, argv + argc);
+			if (optopt != 0)
+				snprintf(msg, sizeof(msg), "unknown option -%c",
+				    optopt);
+			else
+				snprintf(msg, sizeof(msg), "unknown option %.100s",
+				    argv[optind - 1]);
+			usage_error(msg);
 		}
 	}
 	prog = argv + optind;
-	if (prog[0] == NULL)
-		usage_error("missing PROG", prog);
+	if (prog[0] == NULL) {
+		usage_error("missing PROG");
+		pid1_last_resort();
+	}
 	sockname = bc_socket_name(sopt);
-	if (bc_addr_parse(&addr, sockname) < 0) {
+	addr_ok = bc_addr_parse(&addr, sockname) == 0;
+	if (!addr_ok) {
 		snprintf(msg, sizeof(msg), "bad socket name %.100s: %s", sockname,
-		    errno == ENAMETOOLONG ? "too long" : "neither @name nor a path");
-		usage_error(msg, prog);
+		    errno == ENAMETOOLONG ? "too long" : sockname[0] == '@' ?
+		    "an abstract name needs a character after @" :
+		    "neither @name nor a path");
+		usage_error(msg);
 	}
 	if (pid1) {
 		if (ctty > 0)
-			warn("-c ignored: process 1 never takes a controlling terminal");
+			warn("-c ignored: process 1 never takes a controlling "
+			    "terminal");
 		ctty = 0;
 		fallback = 1;
 	} else if (ctty < 0)
@@ -640,19 +739,24 @@ main(int argc, char **argv)
 		fatal(path == NULL || errno == ENOENT || errno == ENOTDIR ?
 		    EX_NOTFOUND : EX_NOEXEC, "unable to execute %s: %s", prog[0],
 		    path == NULL ? "not found" : strerror(errno));
-	if (ctty)
+	if (!pid1)
 		fork_if_group_leader();
 	/*
 	 * setsid() is slow where the kernel makes each session a scheduler
 	 * autogroup; without -f a failed hand-off exits anyway, so start the
 	 * session while the server answers.
 	 */
-	early_setsid = ctty && !fallback;
+	early_session = !fallback;
 
-	r = take(&addr, timeout, &sock, rfd, flags);
+	if (addr_ok)
+		r = take(&addr, timeout, &sock, rfd, flags);
+	else {
+		snprintf(why, sizeof(why), "bad socket name %.100s", sockname);
+		r = EX_USAGE;
+	}
 	if (r == 0 && install(rfd, flags) < 0) {
-		snprintf(why, sizeof(why), "unable to put the terminal on fds 0-2: %s",
-		    strerror(errno));
+		snprintf(why, sizeof(why), "unable to put the terminal on fds "
+		    "0-2: %s", strerror(errno));
 		close_all(rfd, 3);
 		close(sock);
 		r = EX_SYS;
@@ -666,6 +770,7 @@ main(int argc, char **argv)
 	if (r == 0) {
 		if (console)
 			become_console();
+		new_session();
 		if (ctty)
 			take_ctty();
 	}

@@ -97,3 +97,11 @@ teardown() {
 	probe_is "$T/probe" sigign none
 	lines_are "$T/err" 1
 }
+
+@test "-C leaves PROG with no controlling terminal at all, not even the caller's" {
+	start_server
+	# ptyrun gives bootcon-exec a controlling terminal of its own, like a shell's.
+	run -0 ptyrun bootcon-exec -C -s "$SOCK" -- fdprobe -o "$T/probe"
+	probe_window_stdio "$T/probe" "$PTY"
+	probe_is "$T/probe" ctty no
+}

@@ -221,11 +221,15 @@ teardown() {
 	wait_file "$T/fs.log" '^released '
 }
 
-@test "PID 1 with a usage error does not exit: it runs PROG or a fallback init" {
+@test "PID 1 with a usage error or -h does not exit: it warns and still runs PROG" {
 	need_root
-	run --separate-stderr "$T/pid1" bootcon-exec --bogus -t 0.2 -s "$SOCK" -- fdprobe -o "$T/probe" </dev/null
-	[ "$status" -ne 100 ]
-	[ "$(probe "$T/probe" pid)" = 1 ] || [ "$(cat "$T/init.out")" = "fake init pid 1" ]
+	for bad in --bogus "-t bad" -h; do
+		rm -f "$T/probe"
+		# shellcheck disable=SC2086 # one or two words
+		run --separate-stderr "$T/pid1" bootcon-exec $bad -t 0.2 -s "$SOCK" -- fdprobe -o "$T/probe" </dev/null
+		[ "$status" -eq 0 ]
+		probe_is "$T/probe" pid 1
+	done
 }
 
 @test "PID 1 whose PROG cannot be executed runs the first fallback init" {
@@ -287,6 +291,23 @@ teardown() {
 	wait_until "[ \"\$(nsenter -m -t $BG stat -Lc '%t:%T' /dev/console)\" = '$host' ]"
 	[ "$(stat -Lc '%t:%T' /dev/console)" = "$host" ]
 	kill "$BG"
+}
+
+@test "--console: ^C in the window never reaches the console watcher" {
+	need_root
+	start_server
+	bg /dev/null "$T/out" "$T/err" unshare --mount --propagation private \
+		bootcon-exec --console -s "$SOCK" -- sh -i
+	wait_until "pgrep -x bootcon-console >/dev/null"
+	watcher=$(pgrep -n -x bootcon-console)
+	tx send-keys -t "$PANE" C-c C-\\ C-z
+	tx send-keys -t "$PANE" 'echo typed-after' Enter
+	wait_pane "$PANE" '^typed-after'
+	alive "$watcher"
+	[ "$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$watcher/status")" != "$BG" ]
+	tx send-keys -t "$PANE" 'exit' Enter
+	reap "$BG"
+	kill "$watcher"
 }
 
 @test "the default socket is @init_console (checked in a private network namespace)" {
