@@ -1,4 +1,4 @@
-/* bootcon-server: hand the terminal of this window to the processes that ask for it. */
+/* bootcon-server: hand this window's terminal to the processes that ask. */
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/signalfd.h>
@@ -28,7 +28,8 @@
 #define SYS_pidfd_open 434
 #endif
 
-#define USAGE "usage: bootcon-server [-s SOCKET] [-u UID]... [-1] [-d FD] [-q | -v]"
+#define USAGE "usage: bootcon-server [-s SOCKET] [-u UID]... [-1] [-d FD] " \
+	"[-q | -v]"
 #define MAXUIDS 16
 #define ACK_TIMEOUT_MS 5000
 
@@ -41,16 +42,17 @@ static int nuids;
 static int lfd = -1, sfd = -1;
 static struct termios saved_tio;
 static int have_tio;
+static int bound;
 
-/* Write one "bootcon: ..." line into the window unless -q was given. */
-static void __attribute__((format(printf, 1, 2)))
-say(const char *fmt, ...)
+/* Write one "bootcon: ..." line into the window; with -q, only if ALWAYS. */
+static void __attribute__((format(printf, 2, 3)))
+say(int always, const char *fmt, ...)
 {
 	char buf[256];
 	va_list ap;
 	int n;
 
-	if (verbosity < 0)
+	if (verbosity < 0 && !always)
 		return;
 	memcpy(buf, "bootcon: ", 9);
 	va_start(ap, fmt);
@@ -67,13 +69,13 @@ say(const char *fmt, ...)
 		return;
 }
 
-/* Undo what the server set up: the path socket, and a console bind mount of our terminal. */
+/* Remove the path socket, and a bind mount of our terminal on the console. */
 static void
 cleanup(void)
 {
 	struct stat con, tty;
 
-	if (lfd >= 0 && !addr.abstract && unlink(addr.sun.sun_path) < 0 &&
+	if (bound && !addr.abstract && unlink(addr.sun.sun_path) < 0 &&
 	    errno != ENOENT)
 		warn("unable to remove %s:", sockname);
 	if (geteuid() == 0 && stat("/dev/console", &con) == 0 &&
@@ -102,7 +104,7 @@ allowed(uid_t uid)
 	return 0;
 }
 
-/* Check that the directory holding a path socket is ours and not writable by others. */
+/* Check that a path socket's directory is ours and not writable by others. */
 static void
 check_socket_dir(const char *path)
 {
@@ -140,11 +142,13 @@ listen_socket(void)
 	old = umask(nuids > 2 ? 0111 : 0177);
 	r = bind(lfd, (struct sockaddr *)&addr.sun, addr.len);
 	if (r < 0 && errno == EADDRINUSE && !addr.abstract) {
-		/* A socket nobody answers on is stale: replace it. */
+		/* A socket nobody listens on is stale: replace it. */
 		s = -1;
 		if (lstat(sockname, &st) == 0 && S_ISSOCK(st.st_mode))
-			s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (s >= 0 && connect(s, (struct sockaddr *)&addr.sun, addr.len) < 0 &&
+			s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC |
+			    SOCK_NONBLOCK, 0);
+		if (s >= 0 &&
+		    connect(s, (struct sockaddr *)&addr.sun, addr.len) < 0 &&
 		    errno == ECONNREFUSED && unlink(sockname) == 0)
 			r = bind(lfd, (struct sockaddr *)&addr.sun, addr.len);
 		else
@@ -163,8 +167,9 @@ listen_socket(void)
 		errno = e;
 		fatal(EX_SYS, "unable to bind %s:", sockname);
 	}
+	bound = 1;
 	if (listen(lfd, 16) < 0)
-		stop((warn("unable to listen on %s:", sockname), EX_SYS));
+		fatal(EX_SYS, "unable to listen on %s:", sockname);
 }
 
 /* Set the action of SIG to HANDLER, saving the old one in OLD if not NULL. */
@@ -199,7 +204,7 @@ release_ctty(void)
 		warn("unable to restore SIGHUP and SIGCONT:");
 }
 
-/* Route the signals we act on through a signalfd; ignore the rest that could stop us. */
+/* Route the signals we act on through a signalfd; ignore the stopping ones. */
 static void
 setup_signals(void)
 {
@@ -221,7 +226,7 @@ setup_signals(void)
 		fatal(EX_SYS, "unable to create a signalfd:");
 }
 
-/* Read pending signals; stop on SIGTERM and SIGHUP, and on ^C or ^\ only while waiting. */
+/* Read pending signals: stop on TERM and HUP, on INT and QUIT only if idle. */
 static void
 handle_signals(int busy)
 {
@@ -241,7 +246,7 @@ handle_signals(int busy)
 	}
 }
 
-/* Return a pidfd for the peer of C (pid PID), or -1 where the kernel has none. */
+/* Return a pidfd for the peer of C (pid PID), or -1 if the kernel has none. */
 static int
 peer_pidfd(int c, pid_t pid)
 {
@@ -338,7 +343,7 @@ wait_ack(int c, char *name, size_t namelen)
 	return 0;
 }
 
-/* Accept pending connections while busy: allowed peers are told so, others get nothing. */
+/* Turn away connections while busy: allowed peers are told so, others not. */
 static void
 refuse_busy(void)
 {
@@ -355,6 +360,9 @@ refuse_busy(void)
 			info("unable to tell pid %d that we are busy:", (int)cred.pid);
 		close(c);
 	}
+	if ((errno == EMFILE || errno == ENFILE) && poll(NULL, 0, 100) < 0 &&
+	    errno != EINTR)
+		warn("unable to wait:");
 }
 
 /*
@@ -378,7 +386,7 @@ serve_busy(pid_t pid, int pfd)
 	for (;;) {
 		r = poll(p, NPOLL, pfd >= 0 ? -1 : 1000);
 		if (r < 0 && errno != EINTR)
-			stop((warn("unable to poll:"), EX_SYS));
+			fatal(EX_SYS, "unable to poll:");
 		if (r < 0)
 			continue;
 		if (p[P_TTY].revents & (POLLHUP | POLLERR | POLLNVAL))
@@ -386,19 +394,24 @@ serve_busy(pid_t pid, int pfd)
 		if (p[P_SIG].revents & POLLIN)
 			handle_signals(1);
 		if (pfd >= 0 ? (p[P_OTHER].revents & POLLIN) != 0 :
-		    (pid > 0 && kill(pid, 0) < 0 && errno == ESRCH))
+		    (pid > 0 && kill(pid, 0) < 0 && errno != EPERM))
 			return;
 		if (p[P_LISTEN].revents & POLLIN)
 			refuse_busy();
 	}
 }
 
-/* Restore the terminal settings saved at start, when the program changed them. */
+/*
+ * Restart output a program may have left stopped (^S), and restore the
+ * terminal settings saved at start if the program changed them.
+ */
 static void
 restore_terminal(void)
 {
 	struct termios now;
 
+	if (tcflow(0, TCOON) < 0)
+		info("unable to restart the terminal's output:");
 	if (!have_tio || (tcgetattr(0, &now) == 0 &&
 	    memcmp(&now, &saved_tio, sizeof(now)) == 0))
 		return;
@@ -406,7 +419,7 @@ restore_terminal(void)
 		info("unable to restore the terminal settings:");
 }
 
-/* Serve one connection C: check its peer, hand over the terminal, hold it while the peer lives. */
+/* Serve connection C: check the peer, hand over, hold while the peer lives. */
 static int
 serve(int c)
 {
@@ -420,12 +433,12 @@ serve(int c)
 		return -1;
 	}
 	if (!allowed(cred.uid)) {
-		say("refused uid %u (pid %d)", (unsigned)cred.uid, (int)cred.pid);
+		say(1, "refused uid %u (pid %d)", (unsigned)cred.uid,
+		    (int)cred.pid);
 		return -1;
 	}
-	info("connection from pid %d (uid %u)", (int)cred.pid, (unsigned)cred.uid);
-	if (tcflush(0, TCIFLUSH) < 0)
-		info("unable to discard typed-ahead input:");
+	info("connection from pid %d (uid %u)", (int)cred.pid,
+	    (unsigned)cred.uid);
 	if (send_terminal(c) < 0) {
 		info("unable to send the terminal to pid %d:", (int)cred.pid);
 		return -1;
@@ -438,15 +451,17 @@ serve(int c)
 		return -1;
 	}
 	close(c);
+	if (tcflush(0, TCIFLUSH) < 0)
+		info("unable to discard typed-ahead input:");
 	serve_busy(cred.pid, pfd);
 	if (pfd >= 0)
 		close(pfd);
 	restore_terminal();
-	say("pid %d (%s) exited", (int)cred.pid, name);
+	say(0, "pid %d (%s) exited", (int)cred.pid, name);
 	return 0;
 }
 
-/* Wait for connections and serve them one at a time; with ONCE stop after the first hand-off. */
+/* Serve connections one at a time; with ONCE, stop after the first hand-off. */
 static void __attribute__((noreturn))
 serve_forever(int once)
 {
@@ -464,7 +479,7 @@ serve_forever(int once)
 		if (poll(p, NPOLL, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			stop((warn("unable to poll:"), EX_SYS));
+			fatal(EX_SYS, "unable to poll:");
 		}
 		if (p[P_TTY].revents & (POLLHUP | POLLERR | POLLNVAL))
 			stop(0);
@@ -485,7 +500,7 @@ serve_forever(int once)
 		}
 		if (once)
 			stop(0);
-		say("waiting on %s", sockname);
+		say(0, "waiting on %s", sockname);
 	}
 }
 
@@ -499,7 +514,8 @@ parse_uid(const char *s)
 
 	errno = 0;
 	u = strtoul(s, &end, 10);
-	if (*s != '\0' && *end == '\0' && errno == 0 && u < (uid_t)-1)
+	if (*s >= '0' && *s <= '9' && *end == '\0' && errno == 0 &&
+	    u < (uid_t)-1)
 		return (uid_t)u;
 	pw = getpwnam(s);
 	if (pw == NULL) {
@@ -509,6 +525,7 @@ parse_uid(const char *s)
 	return pw->pw_uid;
 }
 
+/* Check the window, listen, and serve its terminal until stopped. */
 int
 main(int argc, char **argv)
 {
@@ -521,7 +538,7 @@ main(int argc, char **argv)
 	uids[nuids++] = 0;
 	uids[nuids++] = geteuid();
 	opterr = 0;
-	while ((opt = getopt(argc, argv, "s:u:1d:qvh")) != -1) {
+	while ((opt = getopt(argc, argv, ":s:u:1d:qvh")) != -1) {
 		switch (opt) {
 		case 's': sopt = optarg; break;
 		case 'u':
@@ -546,10 +563,13 @@ main(int argc, char **argv)
 		case 'h':
 			printf("%s\n", USAGE);
 			return 0;
+		case ':':
+			fprintf(stderr, "bootcon-server: fatal: option -%c needs "
+			    "an argument (usage: bootcon-server -h)\n", optopt);
+			return EX_USAGE;
 		default:
-			fprintf(stderr, "bootcon-server: fatal: unknown option or "
-			    "missing argument: %s (usage: bootcon-server -h)\n",
-			    argv[optind - 1]);
+			fprintf(stderr, "bootcon-server: fatal: unknown option -%c "
+			    "(usage: bootcon-server -h)\n", optopt);
 			return EX_USAGE;
 		}
 	}
@@ -560,9 +580,10 @@ main(int argc, char **argv)
 	}
 	sockname = bc_socket_name(sopt);
 	if (bc_addr_parse(&addr, sockname) < 0) {
-		fprintf(stderr, "bootcon-server: fatal: bad socket name %.100s: %s\n",
-		    sockname, errno == ENAMETOOLONG ? "too long" :
-		    "neither @name nor a path");
+		fprintf(stderr, "bootcon-server: fatal: bad socket name %.100s: "
+		    "%s\n", sockname, errno == ENAMETOOLONG ? "too long" :
+		    sockname[0] == '@' ? "an abstract name needs a character "
+		    "after @" : "neither @name nor a path");
 		return EX_USAGE;
 	}
 	if (notify >= 0 && fcntl(notify, F_GETFD) < 0)
@@ -570,10 +591,11 @@ main(int argc, char **argv)
 	if (same_terminal(fds, flags, why, sizeof(why)) < 0)
 		fatal(EX_REFUSED, "fds 0, 1 and 2 must be one terminal: %s", why);
 	have_tio = tcgetattr(0, &saved_tio) == 0;
+	fatal_cleanup = cleanup;
 	listen_socket();
 	release_ctty();
 	setup_signals();
-	say("waiting on %s", sockname);
+	say(0, "waiting on %s", sockname);
 	if (notify >= 0) {
 		if (write(notify, "\n", 1) < 0)
 			warn("unable to notify readiness on fd %d:", notify);

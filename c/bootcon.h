@@ -40,6 +40,7 @@ struct bc_addr {
 
 extern const char *progname;
 extern int verbosity;
+extern void (*fatal_cleanup)(void);
 
 void	fatal(int, const char *, ...)
 	    __attribute__((format(printf, 2, 3), noreturn));

@@ -16,6 +16,7 @@
 
 const char *progname = "bootcon";
 int verbosity;
+void (*fatal_cleanup)(void);
 
 /* Write one "prog: level: message[: strerror]" line to stderr in one call. */
 static void
@@ -40,11 +41,14 @@ vmessage(const char *level, const char *fmt, va_list ap)
 	else
 		buf[len - 1] = '\n';
 	if (write(2, buf, len) < 0)
-		errno = saved;
+		len = 0;
 	errno = saved;
 }
 
-/* Print a fatal error (a trailing ':' in FMT appends strerror) and exit. */
+/*
+ * Print a fatal error (a trailing ':' in FMT appends strerror), run the
+ * program's cleanup and exit.
+ */
 void
 fatal(int code, const char *fmt, ...)
 {
@@ -53,6 +57,8 @@ fatal(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vmessage("fatal", fmt, ap);
 	va_end(ap);
+	if (fatal_cleanup != NULL)
+		fatal_cleanup();
 	_exit(code);
 }
 
@@ -82,7 +88,7 @@ info(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Return the socket name to use: the option's, $BOOTCON_SOCKET or the default. */
+/* Return the socket to use: the option's, $BOOTCON_SOCKET or the default. */
 const char *
 bc_socket_name(const char *opt)
 {
@@ -189,7 +195,10 @@ same_terminal(const int fds[3], int flags[3], char *why, size_t whylen)
 	return 0;
 }
 
-/* Parse a positive number of seconds (fractions allowed) into milliseconds. */
+/*
+ * Parse a positive number of seconds (fractions allowed, at most 2000000, so
+ * that milliseconds fit poll's int) into milliseconds.
+ */
 int
 parse_seconds(const char *s, long long *ms)
 {
@@ -199,7 +208,7 @@ parse_seconds(const char *s, long long *ms)
 	errno = 0;
 	d = strtod(s, &end);
 	if (errno != 0 || end == s || *end != '\0' || !isfinite(d) ||
-	    d <= 0 || d > 86400.0 * 365)
+	    d <= 0 || d > 2000000.0)
 		return -1;
 	*ms = (long long)(d * 1000.0 + 0.5);
 	if (*ms < 1)
