@@ -410,7 +410,8 @@ restore_terminal(void)
 {
 	struct termios now;
 
-	if (tcflow(0, TCOON) < 0)
+	/* TCOON alone undoes only TCOOFF; after TCOOFF it also undoes ^S. */
+	if (tcflow(0, TCOOFF) < 0 || tcflow(0, TCOON) < 0)
 		info("unable to restart the terminal's output:");
 	if (!have_tio || (tcgetattr(0, &now) == 0 &&
 	    memcmp(&now, &saved_tio, sizeof(now)) == 0))

@@ -244,6 +244,19 @@ teardown() {
 	[ "$status" -ne 0 ]
 }
 
+@test "output left stopped (^S) by the handed process never blocks the server" {
+	start_server
+	bg /dev/null "$T/out" "$T/err" bootcon-exec -s "$SOCK" -- sh -c 'echo ready; read -r x'
+	wait_pane "$PANE" '^ready'
+	tx send-keys -t "$PANE" C-s
+	tx send-keys -t "$PANE" 'go' Enter
+	reap "$BG"
+	# The server restarts output and says so; then SIGTERM still stops it.
+	wait_pane "$PANE" '^bootcon: pid [0-9]+ \(sh\) exited'
+	kill -TERM "$SPID"
+	wait_until "! alive $SPID"
+}
+
 @test "a client started before the server retries until the server listens" {
 	bg /dev/null "$T/out" "$T/err" bootcon-exec -t 10 -s "$SOCK" -- fdprobe -o "$T/probe"
 	start_server

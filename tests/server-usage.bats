@@ -38,6 +38,15 @@ teardown() {
 	run -100 ptyrun bootcon-server -s "$SOCK" -d x
 	run -100 ptyrun bootcon-server -s "$SOCK" -d 1
 	run -100 ptyrun bootcon-server -s "$SOCK" -u no-such-user-bct
+	run -100 ptyrun bootcon-server -s "$SOCK" -u -5
+	run -100 ptyrun bootcon-server -s "$SOCK" -u ' 5'
+}
+
+@test "bootcon-server: a usage error names the bad option, not the program" {
+	run -100 --separate-stderr bootcon-server -xq </dev/null
+	[ "$stderr" = "bootcon-server: fatal: unknown option -x (usage: bootcon-server -h)" ]
+	run -100 --separate-stderr bootcon-server -s </dev/null
+	[ "$stderr" = "bootcon-server: fatal: option -s needs an argument (usage: bootcon-server -h)" ]
 }
 
 @test "bootcon-server: fds 0-2 that are not one terminal: exit 1 with a clear line" {
