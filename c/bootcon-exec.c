@@ -185,13 +185,7 @@ receive_terminal(int s, long long deadline, int rfd[3], int flags[3])
 			return EX_SYS;
 		}
 		memset(&cbuf, 0, sizeof(cbuf));
-		memset(&msg, 0, sizeof(msg));
-		iov.iov_base = &tag;
-		iov.iov_len = 1;
-		msg.msg_iov = &iov;
-		msg.msg_iovlen = 1;
-		msg.msg_control = cbuf.buf;
-		msg.msg_controllen = sizeof(cbuf.buf);
+		bc_msg_init(&msg, &iov, &tag, cbuf.buf, sizeof(cbuf.buf));
 		got = recvmsg(s, &msg, MSG_CMSG_CLOEXEC);
 		if (got >= 0)
 			break;

@@ -246,6 +246,20 @@ handle_signals(int busy)
 	}
 }
 
+/* Fill P: the terminal, the signals, LISTEN and OTHER (-1 for none). */
+static void
+watch(struct pollfd p[NPOLL], int listen, int other)
+{
+	p[P_TTY].fd = 0;
+	p[P_TTY].events = 0;
+	p[P_SIG].fd = sfd;
+	p[P_SIG].events = POLLIN;
+	p[P_LISTEN].fd = listen;
+	p[P_LISTEN].events = POLLIN;
+	p[P_OTHER].fd = other;
+	p[P_OTHER].events = POLLIN;
+}
+
 /* Return a pidfd for the peer of C (pid PID), or -1 if the kernel has none. */
 static int
 peer_pidfd(int c, pid_t pid)
@@ -280,13 +294,7 @@ send_terminal(int c)
 	ssize_t r;
 
 	memset(&cbuf, 0, sizeof(cbuf));
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = &tag;
-	iov.iov_len = 1;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cbuf.buf;
-	msg.msg_controllen = CMSG_SPACE(sizeof(fds));
+	bc_msg_init(&msg, &iov, &tag, cbuf.buf, CMSG_SPACE(sizeof(fds)));
 	cm = CMSG_FIRSTHDR(&msg);
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
@@ -311,13 +319,7 @@ wait_ack(int c, char *name, size_t namelen)
 	ssize_t n;
 	size_t i, k;
 
-	p[P_TTY].fd = 0;
-	p[P_TTY].events = 0;
-	p[P_SIG].fd = sfd;
-	p[P_SIG].events = POLLIN;
-	p[P_LISTEN].fd = -1;
-	p[P_OTHER].fd = c;
-	p[P_OTHER].events = POLLIN;
+	watch(p, -1, c);
 	for (;;) {
 		n = recv(c, buf, sizeof(buf) - 1, MSG_DONTWAIT);
 		if (n >= 0 || (errno != EAGAIN && errno != EINTR))
@@ -375,14 +377,7 @@ serve_busy(pid_t pid, int pfd)
 	struct pollfd p[NPOLL];
 	int r;
 
-	p[P_TTY].fd = 0;
-	p[P_TTY].events = 0;
-	p[P_SIG].fd = sfd;
-	p[P_SIG].events = POLLIN;
-	p[P_LISTEN].fd = lfd;
-	p[P_LISTEN].events = POLLIN;
-	p[P_OTHER].fd = pfd;
-	p[P_OTHER].events = POLLIN;
+	watch(p, lfd, pfd);
 	for (;;) {
 		r = poll(p, NPOLL, pfd >= 0 ? -1 : 1000);
 		if (r < 0 && errno != EINTR)
@@ -469,13 +464,7 @@ serve_forever(int once)
 	struct pollfd p[NPOLL];
 	int c;
 
-	p[P_TTY].fd = 0;
-	p[P_TTY].events = 0;
-	p[P_SIG].fd = sfd;
-	p[P_SIG].events = POLLIN;
-	p[P_LISTEN].fd = lfd;
-	p[P_LISTEN].events = POLLIN;
-	p[P_OTHER].fd = -1;
+	watch(p, lfd, -1);
 	for (;;) {
 		if (poll(p, NPOLL, -1) < 0) {
 			if (errno == EINTR)

@@ -140,6 +140,20 @@ bc_addr_parse(struct bc_addr *a, const char *name)
 	return 0;
 }
 
+/* Set MSG up for the tag byte TAG and the control buffer CTL of LEN bytes. */
+void
+bc_msg_init(struct msghdr *msg, struct iovec *iov, unsigned char *tag,
+    void *ctl, size_t len)
+{
+	memset(msg, 0, sizeof(*msg));
+	iov->iov_base = tag;
+	iov->iov_len = 1;
+	msg->msg_iov = iov;
+	msg->msg_iovlen = 1;
+	msg->msg_control = ctl;
+	msg->msg_controllen = len;
+}
+
 /* Return CLOCK_MONOTONIC in milliseconds. */
 long long
 now_ms(void)
