@@ -39,6 +39,8 @@ teardown() {
 	run -100 --separate-stderr bootcon start -s
 	run -100 --separate-stderr bootcon stop -x
 	run -100 --separate-stderr bootcon start -S a.b -s "$(bc_sock)"
+	run -100 --separate-stderr bootcon start -S "$(printf 'a\tb')" -s "$(bc_sock)"
+	[ "${stderr_lines[0]}" = "bootcon: bad tmux session name: $(printf 'a\tb')" ]
 	run -100 --separate-stderr bootcon list extra
 	# Nothing was started.
 	run ! tx has-session
@@ -220,6 +222,75 @@ teardown() {
 	[[ $stderr == "bootcon: "* ]]
 	[ "${#stderr_lines[@]}" -eq 1 ]
 	run ! tx has-session
+}
+
+# A bootcon-server that never listens (exec'd, so it keeps the readiness
+# channel open), in a directory for BOOTCON_BIN.
+make_hung_server() {
+	mkdir -p "$T/hung"
+	printf '#!/bin/sh\nexec sleep 37\n' >"$T/hung/bootcon-server"
+	chmod +x "$T/hung/bootcon-server"
+}
+
+@test "tmux: a server that never listens: one line after BOOTCON_TIMEOUT, exit 111, window removed" {
+	local sock t0
+	sock=$(bc_sock)
+	make_hung_server
+	t0=$SECONDS
+	BOOTCON_BIN=$T/hung BOOTCON_TIMEOUT=1 run -111 --separate-stderr bootcon start -s "$sock"
+	[ "$stderr" = "bootcon: bootcon-server did not listen on $sock within 1s" ]
+	[ -z "$output" ]
+	[ $((SECONDS - t0)) -lt 4 ]
+	run ! tx has-session
+	# Into an existing session: only the new window goes.
+	bootcon start -S keep -s "$sock" >/dev/null
+	BOOTCON_BIN=$T/hung BOOTCON_TIMEOUT=1 run -111 --separate-stderr bootcon start -S keep -s "$(bc_sock b)"
+	[ "$stderr" = "bootcon: bootcon-server did not listen on $(bc_sock b) within 1s" ]
+	run tmux_windows keep
+	[ "${lines[*]}" = "0 $sock" ]
+}
+
+@test "screen: a server that never listens: one line after BOOTCON_TIMEOUT, exit 111, session removed" {
+	local sock t0
+	sock=$(bc_sock)
+	make_hung_server
+	t0=$SECONDS
+	BOOTCON_BIN=$T/hung BOOTCON_TIMEOUT=1 run -111 --separate-stderr bootcon start --screen -s "$sock"
+	[ "$stderr" = "bootcon: bootcon-server did not listen on $sock within 1s" ]
+	[ $((SECONDS - t0)) -lt 4 ]
+	wait_until "[ -z \"\$(screen_id bootcon)\" ]"
+}
+
+@test "tmux: quotes and format characters in the session and socket names" {
+	local s a b
+	s="a,b}c#{d'e \"f"
+	a=$(bc_sock "x'y\"z\$HOME#{pane_id}#S,#}")
+	b=$(bc_sock b)
+	run -0 bootcon start -S "$s" -s "$a"
+	[ "$output" = "$a" ]
+	# The session is found again: a second window, no second session.
+	run -0 bootcon start -S "$s" -s "$b"
+	[ "$(tx list-sessions -F '#{session_name}')" = "$s" ]
+	run tmux_windows "$s"
+	[ "${lines[*]}" = "0 $a 1 $b" ]
+	[ "$(tx show-options -wv -t "=$s:0" @bootcon-socket)" = "$a" ]
+	listening "$a"
+	listening "$b"
+}
+
+@test "start leaves no file behind, and no deadline timer running" {
+	local a
+	a=$(bc_sock a)
+	mkdir "$T/tmp"
+	export TMPDIR=$T/tmp
+	BOOTCON_TIMEOUT=7.25 run -0 bootcon start -s "$a"
+	BOOTCON_TIMEOUT=7.25 run -0 bootcon start -s "$(bc_sock b)"
+	run -1 bootcon start -s "$a"
+	BOOTCON_TIMEOUT=7.25 run -0 bootcon start --screen -s "$(bc_sock c)"
+	BOOTCON_TIMEOUT=7.25 run -0 bootcon start --screen -s "$(bc_sock d)"
+	run -1 bootcon start --screen -s "$a"
+	[ -z "$(ls -A "$T/tmp")" ]
+	wait_until "! pgrep -fx 'sleep 7.25' >/dev/null" 2
 }
 
 @test "stop of an unknown socket fails with one line" {
