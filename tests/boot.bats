@@ -51,6 +51,27 @@ report() {
 	sed -n "s/^$1://p" "$T/report"
 }
 
+@test "bootcon-init as PID 1 never exits when the chosen init cannot run: the kernel's list follows" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root (PID and mount namespaces)"
+	printf '#!/nonexistent/interpreter\n' >"$T/badinit"
+	chmod 755 "$T/badinit"
+	printf '#!/bin/sh\necho "fake init pid $$" >"%s"\n' "$T/init.out" >"$T/fakeinit"
+	chmod 755 "$T/fakeinit"
+	printf '%s\n' "bootcon=off bootcon.init=$T/badinit" >"$T/cmdline"
+	# The machine's real inits are replaced by the fake in the namespace.
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	run --separate-stderr unshare --pid --fork --mount-proc --propagation private sh -c '
+		mount --bind "$0" /proc/cmdline || exit 99
+		for i in /sbin/init /etc/init /bin/init; do
+			[ ! -e "$i" ] || mount --bind "$1" "$i" || exit 99
+		done
+		shift
+		exec env -i "$@"' "$T/cmdline" "$T/fakeinit" HOME=/ \
+	    "PATH=$ROOT/c:/usr/sbin:/usr/bin:/sbin:/bin" "$ROOT/shell/bootcon-init" </dev/null 3>&-
+	[ "$status" -eq 0 ]
+	[ "$(cat "$T/init.out")" = "fake init pid 1" ]
+}
+
 @test "bootcon-init runs bootcon.init on a console window, with /dev/console on it, and its arguments and environment unchanged" {
 	local env=(HOME=/ TERM=linux FOO=bar "PATH=$ROOT/c:/usr/sbin:/usr/bin:/sbin:/bin"
 	    "TMUX_TMPDIR=$TMUX_TMPDIR" "BOOTCON_TMUX_SERVER=$BOOTCON_TMUX_SERVER")
