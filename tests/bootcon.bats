@@ -261,6 +261,49 @@ make_hung_server() {
 	wait_until "[ -z \"\$(screen_id bootcon)\" ]"
 }
 
+# Start (in the background) a console whose server never listens, in a new
+# session SESSION; its status goes to $T/bg.rc, its stderr to $T/bg.err.
+bg_hung_start() {
+	(rc=0
+	BOOTCON_BIN=$T/hung BOOTCON_TIMEOUT=3 sh "$BOOTCON" start "$@" \
+	    >/dev/null 2>"$T/bg.err" 3>&- || rc=$?
+	echo "$rc" >"$T/bg.rc") 3>&- &
+	BG=$!
+	BT_PIDS="$BT_PIDS $BG"
+}
+
+@test "tmux: a failed start that created the session removes only its own window" {
+	local a b
+	a=$(bc_sock a)
+	b=$(bc_sock b)
+	make_hung_server
+	bg_hung_start -S shared -s "$a"
+	wait_until "tx has-session -t =shared 2>/dev/null"
+	# Another start adds a console to that session meanwhile.
+	run -0 bootcon start -S shared -s "$b"
+	wait_until "[ -s '$T/bg.rc' ]"
+	[ "$(cat "$T/bg.rc")" -eq 111 ]
+	run tmux_windows shared
+	[ "${lines[*]}" = "1 $b" ]
+	listening "$b"
+}
+
+@test "screen: a failed start that created the session removes only its own window" {
+	local a b id
+	a=$(bc_sock a)
+	b=$(bc_sock b)
+	make_hung_server
+	bg_hung_start --screen -S shared -s "$a"
+	wait_until "[ -n \"\$(screen_id shared)\" ]"
+	id=$(screen_id shared)
+	run -0 bootcon start --screen -S shared -s "$b"
+	wait_until "[ -s '$T/bg.rc' ]"
+	[ "$(cat "$T/bg.rc")" -eq 111 ]
+	[ "$(screen_id shared)" = "$id" ]
+	[ "$(screen_windows "$id")" = "1 $b" ]
+	listening "$b"
+}
+
 @test "tmux: quotes and format characters in the session and socket names" {
 	local s a b
 	s="a,b}c#{d'e \"f"
