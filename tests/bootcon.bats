@@ -403,6 +403,26 @@ bg_hung_start() {
 	[ "$status" -eq 0 ]
 }
 
+@test "list and stop ignore a server of the same name in another network namespace" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root for a private network namespace"
+	unshare -n true 2>/dev/null || skip "unshare -n does not work here"
+	local sock other
+	sock=$(bc_sock)
+	# The other namespace's server (unshare execs it: the pane's process).
+	other=$(tx new-session -d -s other -P -F '#{pane_pid}' unshare -n bootcon-server -s "$sock")
+	wait_until "awk -v n='$sock' '\$8 == n { f = 1 } END { exit !f }' /proc/$other/net/unix"
+	run -0 bootcon start -s "$sock"
+	run list_line "$sock"
+	[ "$output" = "$sock	waiting	tmux	bootcon	0" ]
+	run -0 bootcon stop -s "$sock"
+	run ! listening "$sock"
+	kill -0 "$other"
+	[ "$(cat "/proc/$other/comm")" = bootcon-server ]
+	run -1 --separate-stderr bootcon stop -s "$sock"
+	[ "$stderr" = "bootcon: no console on $sock" ]
+	kill -0 "$other"
+}
+
 @test "list with no console prints nothing and exits 0" {
 	[ "$(id -u)" -eq 0 ] || skip "needs root for a private PID namespace"
 	unshare --pid --fork --mount-proc true 2>/dev/null ||
