@@ -41,6 +41,12 @@ teardown() {
 	run -100 --separate-stderr bootcon start -S a.b -s "$(bc_sock)"
 	run -100 --separate-stderr bootcon start -S "$(printf 'a\tb')" -s "$(bc_sock)"
 	[ "${stderr_lines[0]}" = "bootcon: bad tmux session name: $(printf 'a\tb')" ]
+	# tmux stores $ and \ escaped in session names: refused too.
+	# shellcheck disable=SC2016 # a literal $ in a session name
+	run -100 --separate-stderr bootcon start -S 'a$b' -s "$(bc_sock)"
+	[ "${stderr_lines[0]}" = "bootcon: bad tmux session name: a\$b" ]
+	run -100 --separate-stderr bootcon start -S 'a\b' -s "$(bc_sock)"
+	run ! listening "$(bc_sock)"
 	run -100 --separate-stderr bootcon list extra
 	# Nothing was started.
 	run ! tx has-session
