@@ -310,6 +310,49 @@ bg_hung_start() {
 	listening "$b"
 }
 
+# Start bootcon start ARG... with a server that never listens and a long
+# deadline, in the background (BG); wait until it waits for readiness (its
+# deadline timer, sleep 30, runs), then send it SIGTERM; it exits 143.
+term_hung_start() {
+	local rc=0
+	BOOTCON_BIN=$T/hung BOOTCON_TIMEOUT=30 sh "$BOOTCON" start "$@" \
+	    >/dev/null 2>"$T/bg.err" 3>&- &
+	BG=$!
+	BT_PIDS="$BT_PIDS $BG"
+	wait_until "pgrep -P $BG -x sleep >/dev/null"
+	kill -TERM "$BG"
+	wait "$BG" || rc=$?
+	[ "$rc" -eq 143 ]
+}
+
+@test "tmux: SIGTERM while start waits removes the half-started window" {
+	local a b
+	a=$(bc_sock a)
+	b=$(bc_sock b)
+	make_hung_server
+	term_hung_start -s "$a"
+	run ! tx has-session -t =bootcon
+	# Into an existing session: only the new window goes.
+	run -0 bootcon start -s "$b"
+	term_hung_start -s "$a"
+	run tmux_windows bootcon
+	[ "${lines[*]}" = "0 $b" ]
+}
+
+@test "screen: SIGTERM while start waits removes the half-started window" {
+	local a b id
+	a=$(bc_sock a)
+	b=$(bc_sock b)
+	make_hung_server
+	term_hung_start --screen -s "$a"
+	wait_until "[ -z \"\$(screen_id bootcon)\" ]"
+	run -0 bootcon start --screen -s "$b"
+	id=$(screen_id bootcon)
+	term_hung_start --screen -s "$a"
+	wait_until "[ \"\$(screen_windows '$id')\" = '0 $b' ]"
+	listening "$b"
+}
+
 @test "tmux: quotes and format characters in the session and socket names" {
 	local s a b
 	s="a,b}c#{d'e \"f"
