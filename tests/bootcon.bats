@@ -385,6 +385,25 @@ term_hung_start() {
 	wait_until "! pgrep -fx 'sleep 7.25' >/dev/null" 2
 }
 
+@test "BOOTCON_TIMEOUT: a positive number, fractions allowed, else usage (100)" {
+	local sock t
+	sock=$(bc_sock)
+	for t in abc 0 0.0 -1 1.2.3 . 1e3 99999999 ' 1'; do
+		BOOTCON_TIMEOUT=$t run -100 --separate-stderr bootcon start -s "$sock"
+		[ "${stderr_lines[0]}" = "bootcon: bad BOOTCON_TIMEOUT (seconds, more than 0): $t" ]
+		BOOTCON_TIMEOUT=$t run -100 --separate-stderr bootcon stop -s "$sock"
+		[ "${stderr_lines[1]}" = "usage: bootcon stop [-s SOCKET]" ]
+	done
+	run ! tx has-session
+	BOOTCON_TIMEOUT=.5 run -0 bootcon start -s "$sock"
+	BOOTCON_TIMEOUT=0.5 run -0 --separate-stderr bootcon stop -s "$sock"
+	[ -z "$stderr" ]
+	run ! listening "$sock"
+	BOOTCON_TIMEOUT=007.50 run -0 bootcon start -s "$sock"
+	BOOTCON_TIMEOUT=2. run -0 --separate-stderr bootcon stop -s "$sock"
+	[ -z "$stderr" ]
+}
+
 @test "stop of an unknown socket fails with one line" {
 	local sock
 	sock=$(bc_sock)
