@@ -557,12 +557,31 @@ term_hung_start() {
 		comp bootcon st
 		comp bootcon start --s
 		comp bootcon stop -s "$2"
-		comp bootcon exec -s x -- tru 2>/dev/null' - "$ROOT" "$sock"
+		comp bootcon exec -s x -- tru 2>/dev/null
+		# As bash splits a line: @ is in COMP_WORDBREAKS, so "@bct"
+		# comes as two words; the reply replaces what follows the @.
+		# (An interactive bash has @ there, this one may not.)
+		[[ $COMP_WORDBREAKS == *@* ]] || COMP_WORDBREAKS+=@
+		lcomp() {
+			COMP_LINE=$1; COMP_POINT=${#COMP_LINE}; shift
+			COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+			COMPREPLY=(); _bootcon bootcon "${COMP_WORDS[-1]}" "${COMP_WORDS[-2]}"
+			echo "${COMPREPLY[*]}"
+		}
+		s=${2#@}
+		lcomp "bootcon stop -s @${s%-*}" bootcon stop -s @ "${s%-*}"
+		lcomp "bootcon exec -s @${s%-*}" bootcon exec -s @ "${s%-*}"
+		lcomp "bootcon start -s @in" bootcon start -s @ in
+		lcomp "bootcon stop -s @" bootcon stop -s @' - "$ROOT" "$sock"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "start stop" ]
 	[ "${lines[1]}" = "--screen" ]
 	[ "${lines[2]}" = "$sock" ]
 	[[ ${lines[3]} == *true* ]]
+	[ "${lines[4]}" = "${sock#@}" ]
+	[ "${lines[5]}" = "${sock#@}" ]
+	[ "${lines[6]}" = init_console ]
+	[ "${lines[7]}" = "${sock#@}" ]
 }
 
 @test "attach joins the console's screen session from a terminal" {
