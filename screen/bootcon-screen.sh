@@ -44,4 +44,30 @@ name=@bootcon-${STY%%.*}-$WINDOW
 # The title (screen -X, as an escape sequence could be flushed unread when
 # the server starts); $name has nothing screen would expand.
 screen -S "$STY" -p "$WINDOW" -X title "$name"
+
+# A server that fails (the name in use, say) exits at once and its window
+# closes with its message: a watcher reads the server's readiness channel
+# (-d 3) and, when it ends with no newline, says so on screen's message
+# line.  The watcher is orphaned (not a child of the server), ignores the
+# SIGHUP of the window's end, and screen's \ $ ^ in the message are escaped.
+watch() {
+	trap '' HUP
+	exec <"$1/ready" >/dev/null 2>&1
+	rm -rf "$1"
+	IFS= read -r _ && exit 0
+	if awk -v n="$name" '$8 == n { f = 1 } END { exit !f }' /proc/net/unix; then
+		m="bootcon: socket name in use: $name"
+	else
+		m="bootcon: bootcon-server exited before listening on $name"
+	fi
+	m=$(printf '%s\n' "$m" | sed 's/[\\$^]/\\&/g')
+	screen -S "$STY" -X echo "$m"
+}
+if d=$(mktemp -d "${TMPDIR:-/tmp}/bootcon-screen.XXXXXX" 2>/dev/null) &&
+    mkfifo -m 600 "$d/ready" 2>/dev/null; then
+	(watch "$d" &)
+	exec 3>"$d/ready"
+	exec "$server" -s "$name" -d 3
+fi
+[ -z "$d" ] || rm -rf "$d"
 exec "$server" -s "$name"

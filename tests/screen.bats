@@ -117,6 +117,19 @@ press() {
 	wait_until "[ \"\$(screen_windows '$ID' | wc -l)\" -eq 1 ]" 2
 }
 
+@test "C-a J when the console's name is in use: the message line says so" {
+	local name
+	snippet
+	user_screen
+	name=@bootcon-${ID%%.*}-1
+	# Another server holds the name the new window (number 1) would use.
+	tmux_window holder bootcon-server -s "$name" >/dev/null
+	wait_until "listening '$name'"
+	press J
+	wait_pane "$CLIENT" "bootcon: socket name in use: $name"
+	wait_until "[ \"\$(screen_windows '$ID' | wc -l)\" -eq 1 ]"
+}
+
 @test "the helper outside screen refuses with exit 100" {
 	run -100 --separate-stderr env -u STY -u WINDOW "$ROOT/screen/bootcon-screen.sh"
 	[ "$stderr" = "bootcon: not run in a screen window (STY and WINDOW unset)" ]
