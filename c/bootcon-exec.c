@@ -370,7 +370,6 @@ reset_signals(void)
 static void
 new_session(void)
 {
-	struct sigaction ign, oldhup, oldcont;
 	int fd;
 
 	if (in_session || setsid() == 0)
@@ -382,18 +381,8 @@ new_session(void)
 	fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	memset(&ign, 0, sizeof(ign));
-	ign.sa_handler = SIG_IGN;
-	if (sigaction(SIGHUP, &ign, &oldhup) < 0 ||
-	    sigaction(SIGCONT, &ign, &oldcont) < 0)
-		warn("unable to ignore SIGHUP:");
-	else {
-		if (ioctl(fd, TIOCNOTTY) < 0)
-			warn("unable to leave the caller's terminal:");
-		if (sigaction(SIGHUP, &oldhup, NULL) < 0 ||
-		    sigaction(SIGCONT, &oldcont, NULL) < 0)
-			warn("unable to restore SIGHUP:");
-	}
+	if (release_ctty(fd) < 0)
+		warn("unable to leave the caller's terminal:");
 	close(fd);
 }
 

@@ -172,36 +172,25 @@ listen_socket(void)
 		fatal(EX_SYS, "unable to listen on %s:", sockname);
 }
 
-/* Set the action of SIG to HANDLER, saving the old one in OLD if not NULL. */
+/* Ignore signal SIG. */
 static void
-set_handler(int sig, void (*handler)(int), struct sigaction *old)
+ignore(int sig)
 {
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = handler;
-	if (sigaction(sig, &sa, old) < 0)
-		warn("unable to set the action of signal %d:", sig);
+	sa.sa_handler = SIG_IGN;
+	if (sigaction(sig, &sa, NULL) < 0)
+		warn("unable to ignore signal %d:", sig);
 }
 
-/*
- * Give up our controlling terminal if we are its session leader, so that a
- * client can take it; TIOCNOTTY sends our own group SIGHUP and SIGCONT.
- */
+/* Give up the window as controlling terminal if we lead its session. */
 static void
-release_ctty(void)
+release_window(void)
 {
-	struct sigaction oldhup, oldcont;
-
-	if (getsid(0) != getpid() || tcgetsid(0) != getpid())
-		return;
-	set_handler(SIGHUP, SIG_IGN, &oldhup);
-	set_handler(SIGCONT, SIG_IGN, &oldcont);
-	if (ioctl(0, TIOCNOTTY) < 0)
+	if (getsid(0) == getpid() && tcgetsid(0) == getpid() &&
+	    release_ctty(0) < 0)
 		warn("unable to release the terminal:");
-	if (sigaction(SIGHUP, &oldhup, NULL) < 0 ||
-	    sigaction(SIGCONT, &oldcont, NULL) < 0)
-		warn("unable to restore SIGHUP and SIGCONT:");
 }
 
 /* Route the signals we act on through a signalfd; ignore the stopping ones. */
@@ -210,9 +199,9 @@ setup_signals(void)
 {
 	sigset_t set;
 
-	set_handler(SIGPIPE, SIG_IGN, NULL);
-	set_handler(SIGTTOU, SIG_IGN, NULL);
-	set_handler(SIGTTIN, SIG_IGN, NULL);
+	ignore(SIGPIPE);
+	ignore(SIGTTOU);
+	ignore(SIGTTIN);
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
@@ -583,7 +572,7 @@ main(int argc, char **argv)
 	have_tio = tcgetattr(0, &saved_tio) == 0;
 	fatal_cleanup = cleanup;
 	listen_socket();
-	release_ctty();
+	release_window();
 	setup_signals();
 	say(0, "waiting on %s", sockname);
 	if (notify >= 0) {

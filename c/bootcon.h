@@ -49,6 +49,7 @@ void	info(const char *, ...) __attribute__((format(printf, 1, 2)));
 int	bc_addr_parse(struct bc_addr *, const char *);
 const char *bc_socket_name(const char *);
 long long now_ms(void);
+int	release_ctty(int);
 void	bc_msg_init(struct msghdr *, struct iovec *, unsigned char *, void *,
 	    size_t);
 int	same_terminal(const int[3], int[3], char *, size_t);

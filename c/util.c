@@ -1,9 +1,11 @@
 /* Shared helpers of bootcon-server and bootcon-exec. */
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -152,6 +154,36 @@ bc_msg_init(struct msghdr *msg, struct iovec *iov, unsigned char *tag,
 	msg->msg_iovlen = 1;
 	msg->msg_control = ctl;
 	msg->msg_controllen = len;
+}
+
+/*
+ * As a session leader, give up the controlling terminal open on FD; the
+ * SIGHUP and SIGCONT that TIOCNOTTY sends our own group are ignored.
+ */
+int
+release_ctty(int fd)
+{
+	struct sigaction ign, oldhup, oldcont;
+	int r, e;
+
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	if (sigaction(SIGHUP, &ign, &oldhup) < 0)
+		return -1;
+	if (sigaction(SIGCONT, &ign, &oldcont) < 0) {
+		e = errno;
+		if (sigaction(SIGHUP, &oldhup, NULL) < 0)
+			warn("unable to restore SIGHUP:");
+		errno = e;
+		return -1;
+	}
+	r = ioctl(fd, TIOCNOTTY);
+	e = errno;
+	if (sigaction(SIGHUP, &oldhup, NULL) < 0 ||
+	    sigaction(SIGCONT, &oldcont, NULL) < 0)
+		warn("unable to restore SIGHUP and SIGCONT:");
+	errno = e;
+	return r;
 }
 
 /* Return CLOCK_MONOTONIC in milliseconds. */
