@@ -41,6 +41,8 @@ static pid_t mypid;
 static int pid1;
 static int early_session;
 static int in_session;
+static int signals_reset;
+static long long timeout = 1000, deadline;
 
 /* Close every fd in FDS that is open and mark it closed. */
 static void
@@ -73,9 +75,64 @@ fill_stdio(void)
 	}
 }
 
+/*
+ * Reset the signal mask and every ignored signal to its default action; the
+ * status file stays open until the exec closes it.
+ */
+static void
+reset_signals(void)
+{
+	unsigned long long ign = 0;
+	struct sigaction sa;
+	char buf[2048], *p;
+	sigset_t none;
+	ssize_t n = -1;
+	int fd, sig;
+
+	if (signals_reset)
+		return;
+	signals_reset = 1;
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+		warn("unable to reset the signal mask:");
+	fd = openat(AT_FDCWD, "/proc/self/status", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		n = read(fd, buf, sizeof(buf) - 1);
+	if (n > 0) {
+		buf[n] = '\0';
+		p = strstr(buf, "\nSigIgn:");
+		if (p != NULL)
+			ign = strtoull(p + 8, NULL, 16);
+		else
+			n = -1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	for (sig = 1; sig < 65; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		if (n > 0 && !(ign & (1ULL << (sig - 1))))
+			continue;
+		if (sigaction(sig, &sa, NULL) < 0 && n > 0 && errno != EINVAL)
+			warn("unable to reset signal %d:", sig);
+	}
+}
+
+/*
+ * Return the milliseconds left for the hand-off; the clock starts at the
+ * first wait, sparing the fast path its first (slow) reading.
+ */
+static long long
+time_left(void)
+{
+	if (deadline == 0)
+		deadline = now_ms() + timeout;
+	return deadline - now_ms();
+}
+
 /* Connect to the server, retrying while nothing listens until DEADLINE. */
 static int
-connect_server(const struct bc_addr *a, long long deadline)
+connect_server(const struct bc_addr *a)
 {
 	struct timespec ts;
 	long long left, delay = 1;
@@ -102,7 +159,7 @@ connect_server(const struct bc_addr *a, long long deadline)
 			return s;
 		err = errno;
 		close(s);
-		left = deadline - now_ms();
+		left = time_left();
 		if ((err != ECONNREFUSED && err != ENOENT && err != EAGAIN &&
 		    err != EINTR) || left <= 0) {
 			snprintf(why, sizeof(why), "unable to connect to %s: %s",
@@ -152,7 +209,7 @@ collect_fds(struct msghdr *msg, int *fds, int *nmsgs)
  * every received fd closed.
  */
 static int
-receive_terminal(int s, long long deadline, int rfd[3], int flags[3])
+receive_terminal(int s, int rfd[3], int flags[3])
 {
 	union {
 		struct cmsghdr h;
@@ -168,22 +225,6 @@ receive_terminal(int s, long long deadline, int rfd[3], int flags[3])
 	ssize_t got;
 
 	for (;;) {
-		p.fd = s;
-		p.events = POLLIN;
-		left = deadline - now_ms();
-		r = poll(&p, 1, left < 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left);
-		if (r == 0) {
-			snprintf(why, sizeof(why), "timed out waiting for %s to hand "
-			    "over its terminal", sockname);
-			return EX_SYS;
-		}
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			snprintf(why, sizeof(why), "unable to poll %s: %s", sockname,
-			    strerror(errno));
-			return EX_SYS;
-		}
 		memset(&cbuf, 0, sizeof(cbuf));
 		bc_msg_init(&msg, &iov, &tag, cbuf.buf, sizeof(cbuf.buf));
 		got = recvmsg(s, &msg, MSG_CMSG_CLOEXEC);
@@ -192,6 +233,20 @@ receive_terminal(int s, long long deadline, int rfd[3], int flags[3])
 		if (errno != EAGAIN && errno != EINTR) {
 			snprintf(why, sizeof(why), "unable to receive from %s: %s",
 			    sockname, strerror(errno));
+			return EX_SYS;
+		}
+		p.fd = s;
+		p.events = POLLIN;
+		left = time_left();
+		r = poll(&p, 1, left < 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left);
+		if (r == 0) {
+			snprintf(why, sizeof(why), "timed out waiting for %s to hand "
+			    "over its terminal", sockname);
+			return EX_SYS;
+		}
+		if (r < 0 && errno != EINTR) {
+			snprintf(why, sizeof(why), "unable to poll %s: %s", sockname,
+			    strerror(errno));
 			return EX_SYS;
 		}
 	}
@@ -227,19 +282,19 @@ receive_terminal(int s, long long deadline, int rfd[3], int flags[3])
 
 /* Connect, check the server's uid, receive its terminal; 0 or an exit code. */
 static int
-take(const struct bc_addr *a, long long timeout, int *sock, int rfd[3],
-    int flags[3])
+take(const struct bc_addr *a, int *sock, int rfd[3], int flags[3])
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
-	long long deadline = now_ms() + timeout;
 	int s, r;
 
-	s = connect_server(a, deadline);
+	s = connect_server(a);
 	if (s < 0)
 		return EX_SYS;
 	if (early_session)
 		in_session = setsid() >= 0;
+	/* Work the server's answer does not change, done while it answers. */
+	reset_signals();
 	if (getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
 		snprintf(why, sizeof(why), "unable to read the credentials of %s: %s",
 		    sockname, strerror(errno));
@@ -252,7 +307,7 @@ take(const struct bc_addr *a, long long timeout, int *sock, int rfd[3],
 		close(s);
 		return EX_REFUSED;
 	}
-	r = receive_terminal(s, deadline, rfd, flags);
+	r = receive_terminal(s, rfd, flags);
 	if (r != 0) {
 		close(s);
 		return r;
@@ -320,46 +375,6 @@ cloexec_above_stdio(void)
 	for (fd = 3; fd < max; fd++)
 		if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 && errno != EBADF)
 			warn("unable to close fd %ld before the exec:", fd);
-}
-
-/*
- * Reset the signal mask and every ignored signal to its default action; the
- * status file stays open until the exec closes it.
- */
-static void
-reset_signals(void)
-{
-	unsigned long long ign = 0;
-	struct sigaction sa;
-	char buf[2048], *p;
-	sigset_t none;
-	ssize_t n = -1;
-	int fd, sig;
-
-	sigemptyset(&none);
-	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
-		warn("unable to reset the signal mask:");
-	fd = openat(AT_FDCWD, "/proc/self/status", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0)
-		n = read(fd, buf, sizeof(buf) - 1);
-	if (n > 0) {
-		buf[n] = '\0';
-		p = strstr(buf, "\nSigIgn:");
-		if (p != NULL)
-			ign = strtoull(p + 8, NULL, 16);
-		else
-			n = -1;
-	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_DFL;
-	for (sig = 1; sig < 65; sig++) {
-		if (sig == SIGKILL || sig == SIGSTOP)
-			continue;
-		if (n > 0 && !(ign & (1ULL << (sig - 1))))
-			continue;
-		if (sigaction(sig, &sa, NULL) < 0 && n > 0 && errno != EINVAL)
-			warn("unable to reset signal %d:", sig);
-	}
 }
 
 /*
@@ -610,6 +625,7 @@ acknowledge(int s, const char *prog)
 	char buf[1 + BC_NAME_MAX];
 	const char *base = strrchr(prog, '/');
 	size_t n;
+	int pending;
 
 	base = base != NULL ? base + 1 : prog;
 	n = strlen(base);
@@ -617,7 +633,9 @@ acknowledge(int s, const char *prog)
 		n = BC_NAME_MAX;
 	buf[0] = BC_ACK;
 	memcpy(buf + 1, base, n);
-	if (tcflush(0, TCIFLUSH) < 0)
+	/* A flush wakes the terminal's workers: only when there is input. */
+	if ((ioctl(0, TIOCINQ, &pending) < 0 || pending > 0) &&
+	    tcflush(0, TCIFLUSH) < 0)
 		info("unable to discard typed-ahead input:");
 	if (send(s, buf, n + 1, MSG_NOSIGNAL) < 0)
 		warn("unable to acknowledge to %s:", sockname);
@@ -634,7 +652,6 @@ int
 main(int argc, char **argv)
 {
 	struct bc_addr addr;
-	long long timeout = 1000;
 	int fallback = 0, ctty = -1, console = 0, sock = -1, opt, r, addr_ok;
 	int rfd[3] = { -1, -1, -1 }, flags[3];
 	const char *sopt = NULL, *path;
@@ -732,7 +749,7 @@ main(int argc, char **argv)
 	early_session = !fallback;
 
 	if (addr_ok)
-		r = take(&addr, timeout, &sock, rfd, flags);
+		r = take(&addr, &sock, rfd, flags);
 	else {
 		snprintf(why, sizeof(why), "bad socket name %.100s", sockname);
 		r = EX_USAGE;

@@ -48,7 +48,7 @@ static int bound;
 static void __attribute__((format(printf, 2, 3)))
 say(int always, const char *fmt, ...)
 {
-	char buf[256];
+	char buf[384];
 	va_list ap;
 	int n;
 
@@ -239,8 +239,8 @@ handle_signals(int busy)
 static void
 watch(struct pollfd p[NPOLL], int listen, int other)
 {
+	memset(p, 0, NPOLL * sizeof(*p));
 	p[P_TTY].fd = 0;
-	p[P_TTY].events = 0;
 	p[P_SIG].fd = sfd;
 	p[P_SIG].events = POLLIN;
 	p[P_LISTEN].fd = listen;
@@ -257,11 +257,9 @@ peer_pidfd(int c, pid_t pid)
 	int fd;
 
 	len = sizeof(fd);
-	if (getsockopt(c, SOL_SOCKET, SO_PEERPIDFD, &fd, &len) == 0 && fd >= 0) {
-		if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
-			warn("unable to set close-on-exec on a pidfd:");
+	/* Like pidfd_open's, SO_PEERPIDFD's pidfd is close-on-exec. */
+	if (getsockopt(c, SOL_SOCKET, SO_PEERPIDFD, &fd, &len) == 0 && fd >= 0)
 		return fd;
-	}
 	if (pid <= 0)
 		return -1;
 	return (int)syscall(SYS_pidfd_open, pid, 0);
@@ -296,8 +294,8 @@ send_terminal(int c)
 }
 
 /*
- * Wait up to ACK_TIMEOUT_MS for the client's acknowledgement on C; return 0
- * and the program's name in NAME, or -1.
+ * Wait up to ACK_TIMEOUT_MS for the client on C to exec (its end closes) or
+ * leave; return 0 and the program's name in NAME if it acknowledged, or -1.
  */
 static int
 wait_ack(int c, char *name, size_t namelen)
@@ -308,21 +306,29 @@ wait_ack(int c, char *name, size_t namelen)
 	ssize_t n;
 	size_t i, k;
 
+	/*
+	 * The ack is read once the connection closes, not when it arrives:
+	 * waking for it would run us on the client's CPU just before its exec.
+	 */
 	watch(p, -1, c);
-	for (;;) {
-		n = recv(c, buf, sizeof(buf) - 1, MSG_DONTWAIT);
-		if (n >= 0 || (errno != EAGAIN && errno != EINTR))
-			break;
+	p[P_OTHER].events = 0;
+	while (!(p[P_OTHER].revents & (POLLHUP | POLLERR))) {
 		left = deadline - now_ms();
 		if (left <= 0)
-			return -1;
-		if (poll(p, NPOLL, left) < 0 && errno != EINTR)
-			return -1;
+			break;
+		if (poll(p, NPOLL, left) < 0) {
+			if (errno != EINTR)
+				return -1;
+			continue;
+		}
 		if (p[P_TTY].revents & (POLLHUP | POLLERR | POLLNVAL))
 			stop(0);
 		if (p[P_SIG].revents & POLLIN)
 			handle_signals(1);
 	}
+	do
+		n = recv(c, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
 	if (n < 1 || (unsigned char)buf[0] != BC_ACK)
 		return -1;
 	for (i = 1, k = 0; i < (size_t)n && k + 1 < namelen; i++)
@@ -404,9 +410,12 @@ restore_terminal(void)
 		info("unable to restore the terminal settings:");
 }
 
-/* Serve connection C: check the peer, hand over, hold while the peer lives. */
+/*
+ * Serve connection C: check the peer, hand over, hold while the peer lives;
+ * then say so, and unless ONCE that we wait again.
+ */
 static int
-serve(int c)
+serve(int c, int once)
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
@@ -424,11 +433,14 @@ serve(int c)
 	}
 	info("connection from pid %d (uid %u)", (int)cred.pid,
 	    (unsigned)cred.uid);
+	/* Before the send: after it, the client runs on and we are in its way. */
+	pfd = peer_pidfd(c, cred.pid);
 	if (send_terminal(c) < 0) {
 		info("unable to send the terminal to pid %d:", (int)cred.pid);
+		if (pfd >= 0)
+			close(pfd);
 		return -1;
 	}
-	pfd = peer_pidfd(c, cred.pid);
 	if (wait_ack(c, name, sizeof(name)) < 0) {
 		info("hand-off to pid %d did not complete", (int)cred.pid);
 		if (pfd >= 0)
@@ -436,13 +448,16 @@ serve(int c)
 		return -1;
 	}
 	close(c);
-	if (tcflush(0, TCIFLUSH) < 0)
-		info("unable to discard typed-ahead input:");
 	serve_busy(cred.pid, pfd);
 	if (pfd >= 0)
 		close(pfd);
 	restore_terminal();
-	say(0, "pid %d (%s) exited", (int)cred.pid, name);
+	/* One write for both lines: the window's reader wakes once. */
+	if (once)
+		say(0, "pid %d (%s) exited", (int)cred.pid, name);
+	else
+		say(0, "pid %d (%s) exited\r\nbootcon: waiting on %s",
+		    (int)cred.pid, name, sockname);
 	return 0;
 }
 
@@ -473,13 +488,12 @@ serve_forever(int once)
 				warn("unable to wait:");
 			continue;
 		}
-		if (serve(c) < 0) {
+		if (serve(c, once) < 0) {
 			close(c);
 			continue;
 		}
 		if (once)
 			stop(0);
-		say(0, "waiting on %s", sockname);
 	}
 }
 
