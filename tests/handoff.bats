@@ -244,6 +244,23 @@ teardown() {
 	[ "$status" -ne 0 ]
 }
 
+@test "without pidfds (kernels before 5.3) the server checks the handed pid each second, refuses others meanwhile and serves again" {
+	SERVER_WRAP="setstate -P" start_server
+	bg /dev/null "$T/out" "$T/err" bootcon-exec -s "$SOCK" -- fdprobe -w
+	wait_pane "$PANE" '^fdprobe ready'
+	run grep -h '^Pid:' /proc/"$SPID"/fdinfo/*
+	[ "$status" -ne 0 ]
+	run -1 --separate-stderr bootcon-exec -s "$SOCK" -- touch "$T/marker"
+	[[ "${stderr_lines[0]}" == "bootcon-exec: "*busy* ]]
+	[ ! -e "$T/marker" ]
+	tx send-keys -t "$PANE" C-d
+	reap "$BG"
+	[ "$ST" -eq 0 ]
+	wait_pane "$PANE" "^bootcon: pid $BG \\(fdprobe\\) exited"
+	run -0 bootcon-exec -s "$SOCK" -- fdprobe -o "$T/probe"
+	probe_window_stdio "$T/probe" "$PTY"
+}
+
 @test "output left stopped (^S) by the handed process never blocks the server" {
 	start_server
 	bg /dev/null "$T/out" "$T/err" bootcon-exec -s "$SOCK" -- sh -c 'echo ready; read -r x'

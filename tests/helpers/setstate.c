@@ -1,13 +1,23 @@
 /*
  * setstate: run a program with hostile inherited state.
  *
- *	setstate [-b SIGS] [-i SIGS] [-n FDS] [-k FD] [--] PROG [ARG]...
+ *	setstate [-b SIGS] [-i SIGS] [-n FDS] [-k FD] [-P] [--] PROG [ARG]...
  *
  * -b blocks, -i ignores the comma-separated signals SIGS (names like INT or
  * numbers); -n sets O_NONBLOCK on the comma-separated fds FDS; -k opens
- * /dev/null on FD without close-on-exec (an extra inherited fd).  Then it
- * execs PROG, so bootcon-exec (or fdprobe) starts with that state.
+ * /dev/null on FD without close-on-exec (an extra inherited fd); -P takes
+ * pidfds away, as on kernels before 5.3 (a seccomp filter: pidfd_open fails
+ * with ENOSYS, getsockopt SO_PEERPIDFD with ENOPROTOOPT).  Then it execs
+ * PROG, so bootcon-exec (or fdprobe, or bootcon-server) starts with that
+ * state.
  */
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+
+#include <endian.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +26,22 @@
 #include "helper.h"
 
 #define NAME "setstate"
-#define USAGE "usage: setstate [-b SIGS] [-i SIGS] [-n FDS] [-k FD] [--] PROG [ARG]..."
+#define USAGE "usage: setstate [-b SIGS] [-i SIGS] [-n FDS] [-k FD] [-P] [--] PROG [ARG]..."
+
+#ifndef SO_PEERPIDFD
+#define SO_PEERPIDFD 77
+#endif
+#if defined(__x86_64__)
+#define NATIVE_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define NATIVE_ARCH AUDIT_ARCH_AARCH64
+#endif
+/* The low 32 bits of a 64-bit system call argument. */
+#if __BYTE_ORDER == __LITTLE_ENDIAN
+#define ARG_LO(n) (offsetof(struct seccomp_data, args[n]))
+#else
+#define ARG_LO(n) (offsetof(struct seccomp_data, args[n]) + 4)
+#endif
 
 /* Call FN on each comma-separated item of LIST. */
 static void
@@ -67,13 +92,42 @@ nonblock(const char *s)
 		die(NAME, 111, "set O_NONBLOCK on fd %d:", fd);
 }
 
+/* Take pidfds away from this process and what it executes. */
+static void
+no_pidfds(void)
+{
+#ifdef NATIVE_ARCH
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_pidfd_open, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getsockopt, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(2)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SO_PEERPIDFD, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOPROTOOPT),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die(NAME, 111, "prctl PR_SET_NO_NEW_PRIVS:");
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+		die(NAME, 111, "prctl PR_SET_SECCOMP:");
+#else
+	die(NAME, 111, "-P: no seccomp filter for this architecture");
+#endif
+}
+
 /* Apply the options, then exec the program. */
 int
 main(int argc, char **argv)
 {
 	int opt, fd, k;
 
-	while ((opt = getopt(argc, argv, "+b:i:n:k:")) != -1) {
+	while ((opt = getopt(argc, argv, "+b:i:n:k:P")) != -1) {
 		switch (opt) {
 		case 'b':
 			each(optarg, block);
@@ -90,6 +144,9 @@ main(int argc, char **argv)
 				die(NAME, 111, "open /dev/null:");
 			if (fd != k && (dup2(fd, k) < 0 || close(fd) < 0))
 				die(NAME, 111, "dup2:");
+			break;
+		case 'P':
+			no_pidfds();
 			break;
 		default:
 			die(NAME, 100, USAGE);
