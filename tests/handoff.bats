@@ -253,12 +253,7 @@ teardown() {
 	run -1 --separate-stderr bootcon-exec -s "$SOCK" -- touch "$T/marker"
 	[[ "${stderr_lines[0]}" == "bootcon-exec: "*busy* ]]
 	[ ! -e "$T/marker" ]
-	tx send-keys -t "$PANE" C-d
-	reap "$BG"
-	[ "$ST" -eq 0 ]
-	wait_pane "$PANE" "^bootcon: pid $BG \\(fdprobe\\) exited"
-	run -0 bootcon-exec -s "$SOCK" -- fdprobe -o "$T/probe"
-	probe_window_stdio "$T/probe" "$PTY"
+	end_and_serve_again "$BG"
 }
 
 @test "output left stopped (^S) by the handed process never blocks the server" {

@@ -183,6 +183,17 @@ probe_window_stdio() {
 		probe_is "$1" sigign none
 }
 
+# End the fdprobe -w (pid PID) that holds $PANE with ^D; assert that it
+# exited 0, that the window said so, and that the window serves again.
+end_and_serve_again() {
+	tx send-keys -t "$PANE" C-d &&
+		reap "$1" &&
+		[ "$ST" -eq 0 ] &&
+		wait_pane "$PANE" "^bootcon: pid $1 \\(fdprobe\\) exited" &&
+		bootcon-exec -s "$SOCK" -- fdprobe -o "$T/probe" &&
+		probe_window_stdio "$T/probe" "$PTY"
+}
+
 # Assert that the file FILE has exactly N lines.
 lines_are() {
 	local n

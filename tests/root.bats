@@ -142,12 +142,7 @@ teardown() {
 	tx send-keys -t "$PANE" C-c C-\\ C-z
 	tx send-keys -t "$PANE" 'after keys' Enter
 	wait_pane "$PANE" '^got: after keys$'
-	tx send-keys -t "$PANE" C-d
-	reap "$BG"
-	[ "$ST" -eq 0 ]
-	wait_pane "$PANE" '^bootcon: pid [0-9]+ \(fdprobe\) exited'
-	run -0 bootcon-exec -s "$SOCK" -- fdprobe -o "$T/probe"
-	probe_window_stdio "$T/probe" "$PTY"
+	end_and_serve_again "$BG"
 	probe_is "$T/probe" ctty yes
 }
 
