@@ -130,7 +130,7 @@ time_left(void)
 	return deadline - now_ms();
 }
 
-/* Connect to the server, retrying while nothing listens until DEADLINE. */
+/* Connect to the server, retrying while nothing listens, within the timeout. */
 static int
 connect_server(const struct bc_addr *a)
 {
