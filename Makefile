@@ -3,6 +3,11 @@ VERSION = 0.1
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+# The static helpers the boot uses (bootcon-init runs them from here).
+LIBEXECDIR ?= $(PREFIX)/lib/bootcon
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSTEMDGENDIR ?= $(PREFIX)/lib/systemd/system-generators
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/bootcon
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
@@ -13,8 +18,8 @@ MUSLCC ?= musl-gcc
 STATIC_CFLAGS ?= -Os -Wall -Wextra
 override CPPFLAGS += -D_GNU_SOURCE -DBOOTCON_VERSION='"$(VERSION)"'
 
-PROGS = c/bootcon-server c/bootcon-exec
-STATIC = c/static/bootcon-server c/static/bootcon-exec
+PROGS = c/bootcon-server c/bootcon-exec c/bootcon-mirror
+STATIC = c/static/bootcon-server c/static/bootcon-exec c/static/bootcon-mirror
 COMMON = c/util.c
 HDRS = c/bootcon.h
 HELPERS = $(patsubst %.c,%,$(wildcard tests/helpers/*.c))
@@ -30,6 +35,9 @@ c/bootcon-server: c/bootcon-server.c $(COMMON) $(HDRS)
 c/bootcon-exec: c/bootcon-exec.c $(COMMON) $(HDRS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ c/bootcon-exec.c $(COMMON) $(LDLIBS)
 
+c/bootcon-mirror: c/bootcon-mirror.c $(COMMON) $(HDRS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ c/bootcon-mirror.c $(COMMON) $(LDLIBS)
+
 static: $(STATIC)
 
 c/static/bootcon-server: c/bootcon-server.c $(COMMON) $(HDRS)
@@ -39,6 +47,10 @@ c/static/bootcon-server: c/bootcon-server.c $(COMMON) $(HDRS)
 c/static/bootcon-exec: c/bootcon-exec.c $(COMMON) $(HDRS)
 	@mkdir -p c/static
 	$(MUSLCC) $(CPPFLAGS) $(STATIC_CFLAGS) -static -o $@ c/bootcon-exec.c $(COMMON)
+
+c/static/bootcon-mirror: c/bootcon-mirror.c $(COMMON) $(HDRS)
+	@mkdir -p c/static
+	$(MUSLCC) $(CPPFLAGS) $(STATIC_CFLAGS) -static -o $@ c/bootcon-mirror.c $(COMMON)
 
 tests/helpers/%: tests/helpers/%.c $(HDRS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -I c -o $@ $< $(LDLIBS)
@@ -62,18 +74,30 @@ demo:
 boot-test: all static
 	@sh tests/boot/run
 
+distro-test: all static
+	@sh tests/deps.sh distro
+	@sh tests/boot/distro
+
 bench: all static
 	@sh tests/bench/run
 
-install: all
-	install -d -m 755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+install: all static
+	install -d -m 755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
+	    $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(DATADIR)/tmux/scripts $(DESTDIR)$(DATADIR)/screen \
-	    $(DESTDIR)$(BASHCOMPDIR)
+	    $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(SYSTEMDUNITDIR) \
+	    $(DESTDIR)$(SYSTEMDGENDIR)
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)/
+	install -m 755 $(STATIC) $(DESTDIR)$(LIBEXECDIR)/
 	sed 's|^BOOTCON_BIN=.*|BOOTCON_BIN=$${BOOTCON_BIN:-$(BINDIR)}|' shell/bootcon \
 	    >$(DESTDIR)$(BINDIR)/bootcon
 	chmod 755 $(DESTDIR)$(BINDIR)/bootcon
-	install -m 755 shell/bootcon-init $(DESTDIR)$(BINDIR)/
+	sed -e 's|^BOOTCON_BIN=.*|BOOTCON_BIN=$${BOOTCON_BIN:-$(LIBEXECDIR)}|' \
+	    -e 's|^BOOTCON_CMD=.*|BOOTCON_CMD=$(BINDIR)/bootcon|' shell/bootcon-init \
+	    >$(DESTDIR)$(SBINDIR)/bootcon-init
+	chmod 755 $(DESTDIR)$(SBINDIR)/bootcon-init
+	install -m 644 shell/systemd/bootcon-rescue-ssh.service $(DESTDIR)$(SYSTEMDUNITDIR)/
+	install -m 755 shell/systemd/bootcon-generator $(DESTDIR)$(SYSTEMDGENDIR)/
 	install -m 644 c/bootcon-server.1 c/bootcon-exec.1 shell/bootcon.1 \
 	    $(DESTDIR)$(MANDIR)/man1/
 	install -m 755 bootcon.tmux $(DESTDIR)$(DATADIR)/
@@ -92,15 +116,18 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/bootcon $(DESTDIR)$(BINDIR)/bootcon-server \
-	    $(DESTDIR)$(BINDIR)/bootcon-exec $(DESTDIR)$(BINDIR)/bootcon-init \
+	    $(DESTDIR)$(BINDIR)/bootcon-exec $(DESTDIR)$(BINDIR)/bootcon-mirror \
+	    $(DESTDIR)$(SBINDIR)/bootcon-init \
+	    $(DESTDIR)$(SYSTEMDUNITDIR)/bootcon-rescue-ssh.service \
+	    $(DESTDIR)$(SYSTEMDGENDIR)/bootcon-generator \
 	    $(DESTDIR)$(MANDIR)/man1/bootcon.1 \
 	    $(DESTDIR)$(MANDIR)/man1/bootcon-server.1 \
 	    $(DESTDIR)$(MANDIR)/man1/bootcon-exec.1 \
 	    $(DESTDIR)$(BASHCOMPDIR)/bootcon
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(LIBEXECDIR)
 
 clean:
 	rm -f $(PROGS) $(HELPERS) screen/bootcon.screenrc
 	rm -rf c/static
 
-.PHONY: all static helpers deps check test demo boot-test bench install uninstall clean
+.PHONY: all static helpers deps check test demo boot-test distro-test bench install uninstall clean

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install what bootcon's build, demo, tests, boot test and benchmarks need.
-#   sh tests/deps.sh [demo|check|boot|bench]...   (default: check)
+#   sh tests/deps.sh [demo|check|boot|distro|bench]...   (default: check)
 # As root it installs missing Debian packages with apt-get; otherwise it
 # prints the exact apt-get command and exits 1.
 
@@ -12,6 +12,9 @@ mandoc:mandoc busybox:busybox-static dash:dash setpriv:util-linux strace:strace
 BOOT="qemu-system-x86_64:qemu-system-x86 cpio:cpio dropbear:dropbear-bin
 dbclient:dropbear-bin ssh:openssh-client ssh-keygen:openssh-client
 busybox:busybox-static musl-gcc:musl-tools screen:screen"
+DISTRO="mmdebstrap:mmdebstrap mkfs.ext4:e2fsprogs cryptsetup:cryptsetup-bin
+qemu-system-x86_64:qemu-system-x86 ssh:openssh-client ssh-keygen:openssh-client
+musl-gcc:musl-tools tmux:tmux"
 BENCH="hyperfine:hyperfine socat:socat dtach:dtach strace:strace"
 
 [ $# -gt 0 ] || set -- check
@@ -19,8 +22,9 @@ want=
 for group in "$@"; do
 	case $group in
 	demo) want="$want $DEMO" ;;
-	check) want="$want $CHECK $BOOT" ;;
+	check) want="$want $CHECK $BOOT $DISTRO" ;;
 	boot) want="$want $DEMO $BOOT" ;;
+	distro) want="$want $DEMO $DISTRO" ;;
 	bench) want="$want $CHECK $BENCH" ;;
 	*) echo "deps.sh: unknown group: $group" >&2; exit 100 ;;
 	esac

@@ -1,0 +1,51 @@
+#!/usr/bin/env bats
+# The distro test (tests/boot/distro, also `make distro-test`): a real
+# Debian 12 root built with mmdebstrap, this build installed with `make
+# install`, booted under QEMU with systemd as the real init on a bootcon
+# console, and checked over SSH and the serial port.  The images are made
+# once for the file; each test is one boot.  Skips with the reason when
+# this machine cannot run it (not root, not x86_64, no QEMU).
+
+setup_file() {
+	export DISTRO_WORK="$BATS_FILE_TMPDIR/distro"
+	run sh "$BATS_TEST_DIRNAME/boot/distro" prepare "$DISTRO_WORK" 3>&-
+	printf '%s\n' "$output" >"$BATS_FILE_TMPDIR/prepare.log"
+	export DISTRO_PREPARE_STATUS=$status
+}
+
+# Boot scenario NAME; print what the boot checked.
+distro_boot() {
+	if [ "$DISTRO_PREPARE_STATUS" -eq 77 ]; then
+		skip "$(sed -n 's/^distro test: skipped: //p' "$BATS_FILE_TMPDIR/prepare.log" | tail -n 1)"
+	fi
+	if [ "$DISTRO_PREPARE_STATUS" -ne 0 ]; then
+		cat "$BATS_FILE_TMPDIR/prepare.log"
+		return 1
+	fi
+	run sh "$BATS_TEST_DIRNAME/boot/distro" boot "$DISTRO_WORK" "$1" 3>&-
+	printf '%s\n' "$output"
+	[ "$status" -eq 0 ]
+	# Every boot checked something, and reported nothing failed.
+	[[ $output == *PASS* ]]
+	[[ $output != *FAIL* ]]
+}
+
+@test "Debian with systemd, rw root: bootcon attach (forced command) shows the boot, the serial console too, a password prompt answered in the window" {
+	distro_boot rw
+}
+
+@test "Debian with systemd, ro root: plain bootcon attach over SSH finds the console in /run/bootcon, with systemd's lines in its history" {
+	distro_boot ro
+}
+
+@test "Debian with systemd, a missing fstab disk: emergency mode reached over SSH, the maintenance prompt answered in the window, serial keys reach it" {
+	distro_boot emergency
+}
+
+@test "Debian with systemd and bootcon=off: the normal console, no bootcon console" {
+	distro_boot off
+}
+
+@test "Debian with systemd, the console's server killed during the boot: multi-user on the normal console" {
+	distro_boot killed
+}
