@@ -98,7 +98,7 @@ install: all static
 	chmod 755 $(DESTDIR)$(SBINDIR)/bootcon-init
 	install -m 644 shell/systemd/bootcon-rescue-ssh.service $(DESTDIR)$(SYSTEMDUNITDIR)/
 	install -m 755 shell/systemd/bootcon-generator $(DESTDIR)$(SYSTEMDGENDIR)/
-	install -m 644 c/bootcon-server.1 c/bootcon-exec.1 shell/bootcon.1 \
+	install -m 644 c/bootcon-server.1 c/bootcon-exec.1 c/bootcon-mirror.1 shell/bootcon.1 \
 	    $(DESTDIR)$(MANDIR)/man1/
 	install -m 755 bootcon.tmux $(DESTDIR)$(DATADIR)/
 	install -m 755 tmux/bootcon.tmux $(DESTDIR)$(DATADIR)/tmux/
@@ -123,6 +123,7 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man1/bootcon.1 \
 	    $(DESTDIR)$(MANDIR)/man1/bootcon-server.1 \
 	    $(DESTDIR)$(MANDIR)/man1/bootcon-exec.1 \
+	    $(DESTDIR)$(MANDIR)/man1/bootcon-mirror.1 \
 	    $(DESTDIR)$(BASHCOMPDIR)/bootcon
 	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(LIBEXECDIR)
 

@@ -231,7 +231,7 @@ main(int argc, char **argv)
 {
 	struct pollfd p[1 + MAXDEV];
 	int map[1 + MAXDEV], opt, i, n, out_only = 0, opened = 0;
-	char buf[4096];
+	static char buf[65536];
 	ssize_t r;
 
 	progname = "bootcon-mirror";

@@ -19,7 +19,10 @@ teardown() {
 }
 
 @test "make install puts every part under PREFIX, and uninstall removes them all" {
-	for f in bin/bootcon bin/bootcon-server bin/bootcon-exec bin/bootcon-init \
+	for f in bin/bootcon bin/bootcon-server bin/bootcon-exec bin/bootcon-mirror \
+	    sbin/bootcon-init lib/bootcon/bootcon-server lib/bootcon/bootcon-exec \
+	    lib/bootcon/bootcon-mirror lib/systemd/system/bootcon-rescue-ssh.service \
+	    lib/systemd/system-generators/bootcon-generator \
 	    share/man/man1/bootcon.1 share/man/man1/bootcon-server.1 \
 	    share/man/man1/bootcon-exec.1 share/bootcon/bootcon.tmux \
 	    share/bootcon/tmux/scripts/new-console.sh \
@@ -28,6 +31,12 @@ teardown() {
 		[ -e "$P/$f" ] || { echo "missing $P/$f" >&2; return 1; }
 	done
 	[ -x "$P/bin/bootcon" ] && [ -x "$P/bin/bootcon-exec" ]
+	# The boot's helpers are the static builds, and bootcon-init runs them.
+	for f in bootcon-server bootcon-exec bootcon-mirror; do
+		file -L "$P/lib/bootcon/$f" | grep -q 'statically linked'
+	done
+	grep -qx "BOOTCON_BIN=\${BOOTCON_BIN:-$P/lib/bootcon}" "$P/sbin/bootcon-init"
+	grep -qx "BOOTCON_CMD=$P/bin/bootcon" "$P/sbin/bootcon-init"
 	run -0 make -s -C "$ROOT" uninstall PREFIX="$P"
 	run -0 find "$P" -type f
 	[ -z "$output" ]

@@ -1,0 +1,177 @@
+#!/usr/bin/env bats
+# Finding and showing a console wherever it is: bootcon attach by socket,
+# read-only, and on a tmux server whose socket is not where the caller looks
+# (the boot's console keeps it in /run/bootcon); bootcon mirror, which shows
+# a window on other terminals (the kernel's console devices at boot) and
+# types their keys into it; the systemd generator.  The attaching client and
+# the mirrored "devices" are panes of a second private tmux server.
+
+load test_helper
+load bootcon_helper
+
+setup() {
+	bt_setup
+	make_prog
+	BT_USER="bco$$"
+}
+
+teardown() {
+	bt_teardown
+}
+
+# tmux commands for the outer server, whose panes are terminals to attach
+# from and devices to mirror on.
+outer() {
+	tmux -L "$BT_USER" -f /dev/null "$@" 3>&-
+}
+
+# Wait until the outer pane TARGET shows text matching the ERE PATTERN.
+wait_outer() {
+	if ! wait_until "outer capture-pane -p -J -t '$1' 2>/dev/null | grep -Eq -- '$2'" "${3:-10}"; then
+		echo "--- outer pane $1:" >&2
+		outer capture-pane -p -J -t "$1" >&2 2>/dev/null
+		return 1
+	fi
+}
+
+# Start an outer pane running CMD...; print its pane id.
+outer_pane() {
+	if outer has-session -t =o 2>/dev/null; then
+		outer new-window -d -t =o: -P -F '#{pane_id}' "$@"
+	else
+		outer new-session -d -s o -x 100 -y 30 -P -F '#{pane_id}' "$@"
+	fi
+}
+
+# The pid of the bootcon-mirror this build runs (one at a time here).
+mirror_pid() {
+	local d
+	for d in /proc/[0-9]*; do
+		if [ "$(readlink "$d/exe" 2>/dev/null)" = "$ROOT/c/bootcon-mirror" ]; then
+			echo "${d#/proc/}"
+		fi
+	done
+}
+
+# Start consoles @..-1 and @..-2 with prog on each; S1 and S2 are their names.
+two_consoles() {
+	S1=$(bc_sock 1) S2=$(bc_sock 2)
+	run -0 bootcon start -s "$S1"
+	run -0 bootcon start -s "$S2"
+	bg_exec "$S1" "$T/prog" "$T/pid1" one
+	wait_pane "=bootcon:0" 'prog ready on one'
+	bg_exec "$S2" "$T/prog" "$T/pid2" two
+	wait_pane "=bootcon:1" 'prog ready on two'
+}
+
+@test "bootcon attach -s SOCKET shows that console's window, not the session's current one" {
+	two_consoles
+	p=$(outer_pane env -u TMUX sh "$BOOTCON" attach -s "$S2")
+	wait_outer "$p" 'prog ready on two'
+	run outer capture-pane -p -t "$p"
+	[[ $output != *"prog ready on one"* ]]
+	outer send-keys -t "$p" hello-two Enter
+	wait_pane "=bootcon:1" 'prog got: hello-two'
+}
+
+@test "bootcon attach -r watches without typing" {
+	two_consoles
+	p=$(outer_pane env -u TMUX sh "$BOOTCON" attach -r -s "$S1")
+	wait_outer "$p" 'prog ready on one'
+	outer send-keys -t "$p" typed-read-only Enter
+	# The read-only client drops keys; a read-write one then types.
+	q=$(outer_pane env -u TMUX sh "$BOOTCON" attach -s "$S1")
+	wait_outer "$q" 'prog ready on one'
+	outer send-keys -t "$q" typed-read-write Enter
+	wait_pane "=bootcon:0" 'prog got: typed-read-write'
+	run pane "=bootcon:0"
+	[[ $output != *typed-read-only* ]]
+}
+
+@test "bootcon attach, list and stop find a console whose tmux socket is elsewhere, as at boot in /run/bootcon" {
+	SB=$(bc_sock 1)
+	mkdir -m 700 "$T/run"
+	TMUX_TMPDIR=$T/run run -0 bootcon start -s "$SB"
+	bg_exec "$SB" "$T/prog" "$T/pid1" boot
+	# tx looks in $TMUX_TMPDIR: the console's server is not there.
+	run ! tx has-session -t =bootcon
+	run -0 list_line "$SB"
+	[[ $output == "$SB"$'\t'"busy pid "*$'\t'tmux$'\t'bootcon$'\t'0 ]]
+	p=$(outer_pane env -u TMUX sh "$BOOTCON" attach)
+	wait_outer "$p" 'prog ready on boot'
+	outer send-keys -t "$p" found-it Enter
+	run -0 tmux -S "$T/run/tmux-$(id -u)/$BOOTCON_TMUX_SERVER" capture-pane -p -t =bootcon:0
+	wait_until "tmux -S '$T/run/tmux-$(id -u)/$BOOTCON_TMUX_SERVER' capture-pane -p -t =bootcon:0 | grep -q 'prog got: found-it'"
+	run -0 bootcon stop -s "$SB"
+	wait_until "! listening '$SB'"
+}
+
+@test "bootcon attach with no console says so, and -s names the missing socket" {
+	run -1 bootcon attach -s @bct-none
+	[ "$output" = "bootcon: no console on @bct-none" ]
+	run -1 bootcon attach -S nosuch
+	[ "$output" = "bootcon: no tmux or screen session named nosuch" ]
+	run -100 bootcon attach -x
+	[[ ${lines[0]} == "bootcon: unknown argument: -x" ]]
+}
+
+@test "bootcon mirror shows the window on a terminal and types its keys into the window" {
+	two_consoles
+	dev=$(outer_pane sleep 1000)
+	tty=$(outer display -p -t "$dev" '#{pane_tty}')
+	run -0 bootcon mirror -s "$S1" "$tty"
+	# Only what the window shows from now on: the program's next line.
+	outer send-keys -t "$dev" from-the-device Enter
+	wait_pane "=bootcon:0" 'prog got: from-the-device'
+	wait_outer "$dev" 'prog got: from-the-device'
+	# The other console is not mirrored.
+	run outer capture-pane -p -t "$dev"
+	[[ $output != *"two"* ]]
+	# A copy made by tmux: the program's terminal is still the window's.
+	pid=$(cat "$T/pid1")
+	[ "$(readlink "/proc/$pid/fd/1")" = "$(tx display -p -t =bootcon:0 '#{pane_tty}')" ]
+}
+
+@test "bootcon mirror goes on for the window when a device hangs up, and stops with the window" {
+	two_consoles
+	d1=$(outer_pane sleep 1000)
+	t1=$(outer display -p -t "$d1" '#{pane_tty}')
+	d2=$(outer_pane sleep 1000)
+	t2=$(outer display -p -t "$d2" '#{pane_tty}')
+	run -0 bootcon mirror -s "$S1" "$t1" "$t2"
+	local m=
+	# shellcheck disable=SC2016 # evaluated by wait_until
+	wait_until 'm=$(mirror_pid) && [ -n "$m" ]'
+	outer kill-pane -t "$d1"
+	outer send-keys -t "$d2" after-hangup Enter
+	wait_pane "=bootcon:0" 'prog got: after-hangup'
+	wait_outer "$d2" 'prog got: after-hangup'
+	# The window closes: the mirror ends, the device is no longer read.
+	run -0 bootcon stop -s "$S1"
+	wait_until "! kill -0 $m 2>/dev/null"
+}
+
+@test "bootcon mirror: bad devices and missing consoles are errors" {
+	run -100 bootcon mirror -s @bct-none ttyS0
+	[[ ${lines[0]} == "bootcon: not a device in /dev: ttyS0" ]]
+	run -1 bootcon mirror -s @bct-none /dev/nonexistent
+	[ "$output" = "bootcon: not a terminal device: /dev/nonexistent" ]
+	run -1 bootcon mirror -s @bct-none /dev/null
+	[ "$output" = "bootcon: no console on @bct-none" ]
+	run -100 bootcon-mirror -x
+	[[ $output == *"unknown option -x"* ]]
+	run -111 bootcon-mirror /dev/null </dev/null
+	[[ $output == *"no console device to mirror on"* ]]
+}
+
+@test "bootcon-generator points systemd's console password agent at the window only when /dev/console is one" {
+	SG=$(bc_sock 1)
+	run -0 bootcon start -s "$SG"
+	tty=$(tx display -p -t =bootcon:0 '#{pane_tty}')
+	BOOTCON_CONSOLE=$tty run -0 sh "$ROOT/shell/systemd/bootcon-generator" "$T/gen"
+	f=$T/gen/systemd-ask-password-console.service.d/bootcon.conf
+	grep -qx 'ExecStart=systemd-tty-ask-password-agent --watch --console=/dev/console' "$f"
+	grep -qx 'ExecStart=' "$f"
+	BOOTCON_CONSOLE=/dev/null run -0 sh "$ROOT/shell/systemd/bootcon-generator" "$T/gen2"
+	[ ! -e "$T/gen2" ]
+}
