@@ -8,6 +8,9 @@ SBINDIR ?= $(PREFIX)/sbin
 LIBEXECDIR ?= $(PREFIX)/lib/bootcon
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSTEMDGENDIR ?= $(PREFIX)/lib/systemd/system-generators
+# initramfs-tools' directory for local hooks and boot scripts.
+INITRAMFSDIR ?= /etc/initramfs-tools
+INITRAMFS_SCRIPTS = init-top/bootcon panic/bootcon init-bottom/bootcon
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/bootcon
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
@@ -98,6 +101,15 @@ install: all static
 	chmod 755 $(DESTDIR)$(SBINDIR)/bootcon-init
 	install -m 644 shell/systemd/bootcon-rescue-ssh.service $(DESTDIR)$(SYSTEMDUNITDIR)/
 	install -m 755 shell/systemd/bootcon-generator $(DESTDIR)$(SYSTEMDGENDIR)/
+	install -d -m 755 $(DESTDIR)$(INITRAMFSDIR)/hooks \
+	    $(addprefix $(DESTDIR)$(INITRAMFSDIR)/scripts/,$(dir $(INITRAMFS_SCRIPTS)))
+	sed -e 's|^BOOTCON_LIBEXEC=.*|BOOTCON_LIBEXEC=$(LIBEXECDIR)|' \
+	    -e 's|^BOOTCON_CMD=.*|BOOTCON_CMD=$(BINDIR)/bootcon|' \
+	    shell/initramfs-tools/hooks/bootcon >$(DESTDIR)$(INITRAMFSDIR)/hooks/bootcon
+	chmod 755 $(DESTDIR)$(INITRAMFSDIR)/hooks/bootcon
+	for f in $(INITRAMFS_SCRIPTS); do \
+	    install -m 755 shell/initramfs-tools/scripts/$$f $(DESTDIR)$(INITRAMFSDIR)/scripts/$$f || exit 1; \
+	done
 	install -m 644 c/bootcon-server.1 c/bootcon-exec.1 c/bootcon-mirror.1 shell/bootcon.1 \
 	    $(DESTDIR)$(MANDIR)/man1/
 	install -m 755 bootcon.tmux $(DESTDIR)$(DATADIR)/
@@ -125,6 +137,8 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man1/bootcon-exec.1 \
 	    $(DESTDIR)$(MANDIR)/man1/bootcon-mirror.1 \
 	    $(DESTDIR)$(BASHCOMPDIR)/bootcon
+	rm -f $(DESTDIR)$(INITRAMFSDIR)/hooks/bootcon \
+	    $(addprefix $(DESTDIR)$(INITRAMFSDIR)/scripts/,$(INITRAMFS_SCRIPTS))
 	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(LIBEXECDIR)
 
 clean:

@@ -416,6 +416,46 @@ take_ctty(void)
 }
 
 /*
+ * Undo the bind mount of the terminal on fd 0 over /dev/console.  After a
+ * switch_root our own root is the emptied initramfs, so the console is
+ * reached as process 1 sees it, through PROC (a descriptor of /proc that
+ * moved with it), when process 1 is in our mount namespace.
+ */
+static int
+release_console(int proc)
+{
+	char mine[64], its[64];
+	static const char gone[] = "bootcon: the console's window is gone; "
+	    "/dev/console is the kernel's console again\n";
+	const char *path = "/dev/console";
+	struct stat tty, con;
+	ssize_t a, b;
+	int fd;
+
+	if (proc >= 0 && fchdir(proc) == 0) {
+		a = readlinkat(proc, "self/ns/mnt", mine, sizeof(mine));
+		b = readlinkat(proc, "1/ns/mnt", its, sizeof(its));
+		if (a > 0 && a == b && memcmp(mine, its, a) == 0)
+			path = "1/root/dev/console";
+	}
+	if (fstat(0, &tty) < 0 || stat(path, &con) < 0 ||
+	    con.st_rdev != tty.st_rdev)
+		return 0;
+	if (umount2(path, MNT_DETACH) < 0)
+		return -1;
+	/* One line there, for whoever looks at the machine's own console. */
+	fd = open(path, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (write(fd, gone, sizeof(gone) - 1) < 0) {
+		close(fd);
+		return 0;
+	}
+	close(fd);
+	return 0;
+}
+
+/*
  * Fork a watcher that gives /dev/console back to the kernel's console when
  * the window's terminal hangs up, even if the server was killed.
  */
@@ -426,9 +466,8 @@ watch_console(void)
 	    SIGTTOU, 0 };
 	struct sigaction ign;
 	struct pollfd p;
-	struct stat tty, con;
 	pid_t pid;
-	int r, i, st;
+	int r, i, st, proc;
 
 	pid = fork();
 	if (pid < 0)
@@ -448,6 +487,7 @@ watch_console(void)
 	if (syscall(SYS_close_range, 1U, ~0U, 0) < 0)
 		for (i = 1; i < 1024; i++)
 			close(i);
+	proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (prctl(PR_SET_NAME, "bootcon-console", 0, 0, 0) < 0)
 		info("unable to name the console watcher:");
 	p.fd = 0;
@@ -459,10 +499,7 @@ watch_console(void)
 		if (r < 0 && errno != EINTR)
 			_exit(EX_SYS);
 	}
-	if (fstat(0, &tty) == 0 && stat("/dev/console", &con) == 0 &&
-	    con.st_rdev == tty.st_rdev && umount2("/dev/console", MNT_DETACH) < 0)
-		_exit(EX_SYS);
-	_exit(0);
+	_exit(release_console(proc) < 0 ? EX_SYS : 0);
 }
 
 /* Bind-mount the terminal on fd 0 over /dev/console, for opens by name. */

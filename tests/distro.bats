@@ -2,7 +2,8 @@
 # The distro test (tests/boot/distro, also `make distro-test`): a real
 # Debian 12 root built with mmdebstrap, this build installed with `make
 # install`, booted under QEMU with systemd as the real init on a bootcon
-# console, and checked over SSH and the serial port.  The images are made
+# console (from init=, or from the initramfs with the initramfs-tools
+# hook), and checked over SSH and the serial port.  The images are made
 # once for the file; each test is one boot.  Skips with the reason when
 # this machine cannot run it (not root, not x86_64, no QEMU).
 
@@ -48,4 +49,28 @@ distro_boot() {
 
 @test "Debian with systemd, the console's server killed during the boot: multi-user on the normal console" {
 	distro_boot killed
+}
+
+@test "Debian's initramfs with the hook: the console from the first boot script to systemd, both stages in its history" {
+	distro_boot initramfs
+}
+
+@test "Debian's initramfs, a LUKS2 root: unlocked over SSH through dropbear-initramfs by typing into the window" {
+	distro_boot luks
+}
+
+@test "Debian's initramfs, the root device missing: the (initramfs) shell answered over SSH and from the serial console" {
+	distro_boot noroot
+}
+
+@test "Debian's initramfs with the hook and bootcon=off: the normal console" {
+	distro_boot initramfs_off
+}
+
+@test "Debian's initramfs made without tmux: the normal console, with the reason on it" {
+	distro_boot initramfs_notmux
+}
+
+@test "Debian's initramfs, the console's server killed there: the real root on the normal console, with the reason on it" {
+	distro_boot initramfs_killed
 }
