@@ -23,6 +23,7 @@
 #define MAXDEV 8
 #define ACTIVE "/sys/class/tty/console/active"
 #define WAIT_MS 2000
+#define PIPE_SIZE (1 << 20)
 
 struct dev {
 	char path[64];
@@ -261,6 +262,9 @@ main(int argc, char **argv)
 		add_device(argv[i]);
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		warn("unable to ignore SIGPIPE:");
+	/* A deep pipe from tmux: fewer wake-ups for it under a burst. */
+	if (fcntl(0, F_SETPIPE_SZ, PIPE_SIZE) < 0)
+		info("unable to enlarge the window's pipe:");
 	for (i = 0; i < ndevs; i++) {
 		if (open_device(&devs[i], !out_only) == 0)
 			opened++;

@@ -115,6 +115,25 @@ report() {
 	wait_until "! grep -q ' $SOCK\$' /proc/net/unix"
 }
 
+@test "bootcon-init with /dev/console already a window (the initramfs's console) runs the real init on it, starting no console" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root (a mount namespace)"
+	tx new-session -d -s other 'sleep 1000'
+	pty=$(tx display -p -t =other: '#{pane_tty}')
+	printf '%s\n' "bootcon.socket=$SOCK bootcon.init=$T/init" >"$T/cmdline"
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	run --separate-stderr unshare --mount --propagation private sh -c \
+	    'mount --bind "$0" /proc/cmdline && mount --bind "$1" /dev/console &&
+	    shift 2 && exec env -i "$@"' "$T/cmdline" "$pty" HOME=/ \
+	    "PATH=$ROOT/c:/usr/bin:/bin" "TMUX_TMPDIR=$TMUX_TMPDIR" \
+	    "BOOTCON_TMUX_SERVER=$BOOTCON_TMUX_SERVER" "$ROOT/shell/bootcon-init" </dev/null 3>&-
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[[ $stderr == *"the console from the initramfs is in place; running $T/init"* ]]
+	[ "$(report fd0)" = /dev/null ]
+	run ! grep -q " $SOCK\$" /proc/net/unix
+	[ "$(tx list-sessions -F '#{session_name}')" = other ]
+}
+
 @test "bootcon-init reports bad settings and uses the defaults" {
 	boot_init "bootcon.mux=emacs bootcon.timeout=soon bootcon.socket=$SOCK bootcon.init=$T/init" \
 	    HOME=/ "PATH=$ROOT/c:/usr/bin:/bin" "TMUX_TMPDIR=$TMUX_TMPDIR" \

@@ -59,6 +59,10 @@ distro_boot() {
 	distro_boot luks
 }
 
+@test "Debian's initramfs, a LUKS2 root: cryptroot-unlock over dropbear keeps working beside the window" {
+	distro_boot luks_cryptroot_unlock
+}
+
 @test "Debian's initramfs, the root device missing: the (initramfs) shell answered over SSH and from the serial console" {
 	distro_boot noroot
 }
@@ -73,4 +77,8 @@ distro_boot() {
 
 @test "Debian's initramfs, the console's server killed there: the real root on the normal console, with the reason on it" {
 	distro_boot initramfs_killed
+}
+
+@test "Debian's initramfs with a broken bootcon-exec: the normal console, with the reason on it" {
+	distro_boot initramfs_broken
 }
