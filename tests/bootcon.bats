@@ -572,7 +572,10 @@ term_hung_start() {
 		lcomp "bootcon stop -s @${s%-*}" bootcon stop -s @ "${s%-*}"
 		lcomp "bootcon exec -s @${s%-*}" bootcon exec -s @ "${s%-*}"
 		lcomp "bootcon start -s @in" bootcon start -s @ in
-		lcomp "bootcon stop -s @" bootcon stop -s @' - "$ROOT" "$sock"
+		lcomp "bootcon stop -s @" bootcon stop -s @
+		comp bootcon attach -s "$2"
+		comp bootcon mi
+		comp bootcon attach -' - "$ROOT" "$sock"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "start stop" ]
 	[ "${lines[1]}" = "--screen" ]
@@ -583,6 +586,10 @@ term_hung_start() {
 	[ "${lines[6]}" = init_console ]
 	# After a bare @, every console of the machine is offered, ours too.
 	[[ " ${lines[7]} " == *" ${sock#@} "* ]]
+	# (@ is in COMP_WORDBREAKS from here: the part before it is stripped.)
+	[ "${lines[8]}" = "${sock#@}" ]
+	[ "${lines[9]}" = mirror ]
+	[ "${lines[10]}" = "--tmux --screen -r -s -S --help" ]
 }
 
 @test "attach joins the console's screen session from a terminal" {
