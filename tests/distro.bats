@@ -63,6 +63,10 @@ distro_boot() {
 	distro_boot luks_cryptroot_unlock
 }
 
+@test "Debian's initramfs, a LUKS2 root: the prompt on the serial console too, and the passphrase typed there unlocks it" {
+	distro_boot luks_serial
+}
+
 @test "Debian's initramfs, the root device missing: the (initramfs) shell answered over SSH and from the serial console" {
 	distro_boot noroot
 }
