@@ -8,8 +8,10 @@ SBINDIR ?= $(PREFIX)/sbin
 LIBEXECDIR ?= $(PREFIX)/lib/bootcon
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSTEMDGENDIR ?= $(PREFIX)/lib/systemd/system-generators
-# initramfs-tools' directory for local hooks and boot scripts.
-INITRAMFSDIR ?= /etc/initramfs-tools
+# initramfs-tools' directory for the hook and boot scripts: the admin's for
+# /usr/local, the distribution's for /usr, else under PREFIX.
+INITRAMFSDIR ?= $(if $(filter /usr/local,$(PREFIX)),/etc/initramfs-tools,$(if \
+	$(filter /usr,$(PREFIX)),/usr/share/initramfs-tools,$(PREFIX)/share/initramfs-tools))
 INITRAMFS_SCRIPTS = init-top/bootcon panic/bootcon init-bottom/bootcon
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/bootcon
@@ -96,7 +98,8 @@ install: all static
 	    >$(DESTDIR)$(BINDIR)/bootcon
 	chmod 755 $(DESTDIR)$(BINDIR)/bootcon
 	sed -e 's|^BOOTCON_BIN=.*|BOOTCON_BIN=$${BOOTCON_BIN:-$(LIBEXECDIR)}|' \
-	    -e 's|^BOOTCON_CMD=.*|BOOTCON_CMD=$(BINDIR)/bootcon|' shell/bootcon-init \
+	    -e 's|^BOOTCON_CMD=.*|BOOTCON_CMD=$(BINDIR)/bootcon|' \
+	    -e 's|^BOOTCON_BOOT_CONF=.*|BOOTCON_BOOT_CONF=$(DATADIR)/boot.tmux.conf|' shell/bootcon-init \
 	    >$(DESTDIR)$(SBINDIR)/bootcon-init
 	chmod 755 $(DESTDIR)$(SBINDIR)/bootcon-init
 	install -m 644 shell/systemd/bootcon-rescue-ssh.service $(DESTDIR)$(SYSTEMDUNITDIR)/
@@ -105,6 +108,7 @@ install: all static
 	    $(addprefix $(DESTDIR)$(INITRAMFSDIR)/scripts/,$(dir $(INITRAMFS_SCRIPTS)))
 	sed -e 's|^BOOTCON_LIBEXEC=.*|BOOTCON_LIBEXEC=$(LIBEXECDIR)|' \
 	    -e 's|^BOOTCON_CMD=.*|BOOTCON_CMD=$(BINDIR)/bootcon|' \
+	    -e 's|^BOOTCON_BOOT_CONF=.*|BOOTCON_BOOT_CONF=$(DATADIR)/boot.tmux.conf|' \
 	    shell/initramfs-tools/hooks/bootcon >$(DESTDIR)$(INITRAMFSDIR)/hooks/bootcon
 	chmod 755 $(DESTDIR)$(INITRAMFSDIR)/hooks/bootcon
 	for f in $(INITRAMFS_SCRIPTS); do \
@@ -113,6 +117,7 @@ install: all static
 	install -m 644 c/bootcon-server.1 c/bootcon-exec.1 c/bootcon-mirror.1 shell/bootcon.1 \
 	    $(DESTDIR)$(MANDIR)/man1/
 	install -m 755 bootcon.tmux $(DESTDIR)$(DATADIR)/
+	install -m 644 shell/boot.tmux.conf $(DESTDIR)$(DATADIR)/
 	install -m 755 tmux/bootcon.tmux $(DESTDIR)$(DATADIR)/tmux/
 	install -m 755 tmux/scripts/helpers.sh $(DESTDIR)$(DATADIR)/tmux/scripts/
 	sed 's|^BOOTCON_BIN=.*|BOOTCON_BIN=$${BOOTCON_BIN:-$(BINDIR)}|' \
@@ -139,7 +144,9 @@ uninstall:
 	    $(DESTDIR)$(BASHCOMPDIR)/bootcon
 	rm -f $(DESTDIR)$(INITRAMFSDIR)/hooks/bootcon \
 	    $(addprefix $(DESTDIR)$(INITRAMFSDIR)/scripts/,$(INITRAMFS_SCRIPTS))
-	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(LIBEXECDIR)
+	rm -f $(addprefix $(DESTDIR)$(LIBEXECDIR)/,$(notdir $(STATIC)))
+	-rmdir $(DESTDIR)$(LIBEXECDIR)
+	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
 	rm -f $(PROGS) $(HELPERS) screen/bootcon.screenrc

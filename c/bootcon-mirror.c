@@ -5,6 +5,7 @@
  * window, never in the byte path of the program on it.
  */
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -23,6 +24,7 @@
 #define MAXDEV 8
 #define ACTIVE "/sys/class/tty/console/active"
 #define WAIT_MS 2000
+#define RETRY_MS 1000
 #define PIPE_SIZE (1 << 20)
 
 struct dev {
@@ -30,11 +32,14 @@ struct dev {
 	int fd;
 	int input;
 	int saved_ok;
+	long long retry_at;
 	struct termios saved;
 };
 
 static struct dev devs[MAXDEV];
 static int ndevs;
+/* /dev, opened at the start: it moves with the mount at switch_root. */
+static int devdir = -1;
 
 /* Add the device PATH (a name in /dev when it has no slash) to the list. */
 static void
@@ -90,8 +95,13 @@ open_device(struct dev *d, int input)
 {
 	struct termios t;
 
-	d->fd = open(d->path, (input ? O_RDWR : O_WRONLY) | O_NOCTTY |
-	    O_NONBLOCK | O_CLOEXEC);
+	int flags = (input ? O_RDWR : O_WRONLY) | O_NOCTTY | O_NONBLOCK |
+	    O_CLOEXEC;
+
+	if (devdir >= 0 && strncmp(d->path, "/dev/", 5) == 0)
+		d->fd = openat(devdir, d->path + 5, flags);
+	else
+		d->fd = open(d->path, flags);
 	if (d->fd < 0)
 		return -1;
 	if (!isatty(d->fd)) {
@@ -117,15 +127,21 @@ open_device(struct dev *d, int input)
 /*
  * A device hung up (a getty took it, vhangup): stop reading it, and
  * reopen it for the window's output only, as the kernel's console would
- * still show what is written to /dev/console.
+ * still show what is written to /dev/console; again a second later if
+ * that fails or it hangs up again at once.
  */
 static void
 device_hung_up(struct dev *d)
 {
+	long long now = now_ms();
+
 	info("%s hung up; output only from now on", d->path);
 	close(d->fd);
 	d->fd = -1;
 	d->saved_ok = 0;
+	if (now < d->retry_at)
+		return;
+	d->retry_at = now + RETRY_MS;
 	if (open_device(d, 0) < 0)
 		info("unable to reopen %s:", d->path);
 }
@@ -143,6 +159,12 @@ copy_out(const char *buf, size_t len)
 	int i;
 
 	for (i = 0; i < ndevs; i++) {
+		if (devs[i].fd < 0 && devs[i].retry_at != 0 &&
+		    now_ms() >= devs[i].retry_at) {
+			devs[i].retry_at = now_ms() + RETRY_MS;
+			if (open_device(&devs[i], 0) < 0)
+				info("unable to reopen %s:", devs[i].path);
+		}
 		if (devs[i].fd < 0)
 			continue;
 		for (off = 0; off < len; off += w) {
@@ -161,7 +183,7 @@ copy_out(const char *buf, size_t len)
 					continue;
 				break;
 			}
-			if (errno == EIO && devs[i].input) {
+			if (errno == EIO) {
 				device_hung_up(&devs[i]);
 				break;
 			}
@@ -262,9 +284,15 @@ main(int argc, char **argv)
 		add_device(argv[i]);
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		warn("unable to ignore SIGPIPE:");
-	/* A deep pipe from tmux: fewer wake-ups for it under a burst. */
-	if (fcntl(0, F_SETPIPE_SZ, PIPE_SIZE) < 0)
-		info("unable to enlarge the window's pipe:");
+	/*
+	 * A deep buffer from tmux (a socket pair; a pipe when run by hand):
+	 * fewer wake-ups for it under a burst.
+	 */
+	opt = PIPE_SIZE;
+	if (setsockopt(0, SOL_SOCKET, SO_RCVBUF, &opt, sizeof(opt)) < 0 &&
+	    fcntl(0, F_SETPIPE_SZ, PIPE_SIZE) < 0)
+		info("unable to enlarge the window's input:");
+	devdir = open("/dev", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	for (i = 0; i < ndevs; i++) {
 		if (open_device(&devs[i], !out_only) == 0)
 			opened++;
@@ -299,7 +327,7 @@ main(int argc, char **argv)
 		}
 		for (i = 1; i < n; i++)
 			if (p[i].revents && devs[map[i]].fd == p[i].fd &&
-			    copy_in(&devs[map[i]]) < 0)
+			    devs[map[i]].input && copy_in(&devs[map[i]]) < 0)
 				output_only();
 	}
 	restore();

@@ -106,6 +106,23 @@ two_consoles() {
 	wait_until "! listening '$SB'"
 }
 
+@test "the boot console's tmux configuration leaves its clients detach and scrollback, no commands" {
+	SC=$(bc_sock 1)
+	BOOTCON_TMUX_CONF=$ROOT/shell/boot.tmux.conf run -0 bootcon start -s "$SC"
+	bg_exec "$SC" "$T/prog" "$T/pid1" boot
+	wait_pane "=bootcon:0" 'prog ready on boot'
+	p=$(outer_pane env -u TMUX sh "$BOOTCON" attach -s "$SC")
+	wait_outer "$p" 'prog ready on boot'
+	# prefix c and prefix : would give a root shell and any command.
+	outer send-keys -t "$p" C-b c
+	outer send-keys -t "$p" C-b :
+	outer send-keys -t "$p" typed-after Enter
+	wait_pane "=bootcon:0" 'prog got: typed-after'
+	[ "$(tx list-windows -a | wc -l)" -eq 1 ]
+	outer send-keys -t "$p" C-b d
+	wait_until "[ -z \"\$(tx list-clients)\" ]"
+}
+
 @test "bootcon attach with no console says so, and -s names the missing socket" {
 	run -1 bootcon attach -s @bct-none
 	[ "$output" = "bootcon: no console on @bct-none" ]

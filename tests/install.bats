@@ -8,8 +8,7 @@ load bootcon_helper
 setup() {
 	bt_setup
 	P=$T/p
-	make -s -C "$ROOT" install PREFIX="$P" INITRAMFSDIR="$P/etc/initramfs-tools" \
-	    >"$T/install.log" 2>&1 ||
+	make -s -C "$ROOT" install PREFIX="$P" >"$T/install.log" 2>&1 ||
 		{ cat "$T/install.log" >&2; return 1; }
 	# Only the system's directories: nothing of the checkout on PATH.
 	CLEANPATH=/usr/sbin:/usr/bin:/sbin:/bin
@@ -24,9 +23,9 @@ teardown() {
 	    sbin/bootcon-init lib/bootcon/bootcon-server lib/bootcon/bootcon-exec \
 	    lib/bootcon/bootcon-mirror lib/systemd/system/bootcon-rescue-ssh.service \
 	    lib/systemd/system-generators/bootcon-generator \
-	    etc/initramfs-tools/hooks/bootcon etc/initramfs-tools/scripts/init-top/bootcon \
-	    etc/initramfs-tools/scripts/panic/bootcon \
-	    etc/initramfs-tools/scripts/init-bottom/bootcon \
+	    share/initramfs-tools/hooks/bootcon share/initramfs-tools/scripts/init-top/bootcon \
+	    share/initramfs-tools/scripts/panic/bootcon \
+	    share/initramfs-tools/scripts/init-bottom/bootcon share/bootcon/boot.tmux.conf \
 	    share/man/man1/bootcon.1 share/man/man1/bootcon-server.1 \
 	    share/man/man1/bootcon-exec.1 share/bootcon/bootcon.tmux \
 	    share/bootcon/tmux/scripts/new-console.sh \
@@ -42,9 +41,11 @@ teardown() {
 	grep -qx "BOOTCON_BIN=\${BOOTCON_BIN:-$P/lib/bootcon}" "$P/sbin/bootcon-init"
 	grep -qx "BOOTCON_CMD=$P/bin/bootcon" "$P/sbin/bootcon-init"
 	# The hook copies the installed helpers into the initramfs.
-	grep -qx "BOOTCON_LIBEXEC=$P/lib/bootcon" "$P/etc/initramfs-tools/hooks/bootcon"
-	grep -qx "BOOTCON_CMD=$P/bin/bootcon" "$P/etc/initramfs-tools/hooks/bootcon"
-	run -0 make -s -C "$ROOT" uninstall PREFIX="$P" INITRAMFSDIR="$P/etc/initramfs-tools"
+	grep -qx "BOOTCON_LIBEXEC=$P/lib/bootcon" "$P/share/initramfs-tools/hooks/bootcon"
+	grep -qx "BOOTCON_CMD=$P/bin/bootcon" "$P/share/initramfs-tools/hooks/bootcon"
+	grep -qx "BOOTCON_BOOT_CONF=$P/share/bootcon/boot.tmux.conf" "$P/share/initramfs-tools/hooks/bootcon"
+	grep -qx "BOOTCON_BOOT_CONF=$P/share/bootcon/boot.tmux.conf" "$P/sbin/bootcon-init"
+	run -0 make -s -C "$ROOT" uninstall PREFIX="$P"
 	run -0 find "$P" -type f
 	[ -z "$output" ]
 }

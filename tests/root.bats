@@ -320,3 +320,23 @@ teardown() {
 	[[ "$(probe "$T/probe" 'fd 0')" == /dev/pts/* ]]
 	probe_is "$T/probe" "fds 0 1 2" same-tty
 }
+
+@test "bootcon attach and mirror as root never use a console of another uid, even one named like the boot's" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root (another uid)"
+	local sq=$T/pub/sq
+	mkdir -m 700 "$sq" && chown 65534:65534 "$sq"
+	# nobody starts "@init_console" in a tmux session named bootcon.
+	run -0 nobody env HOME="$sq" TMUX_TMPDIR="$sq" BOOTCON_TMUX_SERVER=bootcon \
+	    BOOTCON_BIN="$(dirname "$(command -v bootcon-server)")" \
+	    sh "$ROOT/shell/bootcon" start -s "$SOCK" </dev/null
+	HH_PIDS="$HH_PIDS $(nobody tmux -S "$sq/tmux-65534/bootcon" display -p '#{pid}')"
+	# Listed (it is there), but not ours to type into.
+	run -0 sh "$ROOT/shell/bootcon" list
+	[[ $output == *"$SOCK"$'\t'waiting$'\t'tmux$'\t'bootcon* ]]
+	BOOTCON_TMUX_SERVER=bct-none$$ run -1 sh "$ROOT/shell/bootcon" attach
+	[ "$output" = "bootcon: no tmux or screen session named bootcon" ]
+	run -1 sh "$ROOT/shell/bootcon" attach -s "$SOCK"
+	[ "$output" = "bootcon: no console on $SOCK" ]
+	run -1 sh "$ROOT/shell/bootcon" mirror -s "$SOCK" /dev/null
+	[ "$output" = "bootcon: no console on $SOCK" ]
+}
