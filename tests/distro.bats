@@ -83,6 +83,10 @@ distro_boot() {
 	distro_boot initramfs_killed
 }
 
+@test "Debian's initramfs console, its server killed on the real root: /dev/console is the kernel's again, with the reason on it" {
+	distro_boot initramfs_killed_later
+}
+
 @test "Debian's initramfs with a broken bootcon-exec: the normal console, with the reason on it" {
 	distro_boot initramfs_broken
 }
