@@ -317,28 +317,35 @@ take(const struct bc_addr *a, int *sock, int rfd[3], int flags[3])
 	return 0;
 }
 
-/* Put the received fds on 0, 1 and 2 (from wherever they arrived), blocking. */
+/* Move the received fds above 2, where installing them clobbers none. */
 static int
-install(int rfd[3], const int flags[3])
+lift(int rfd[3])
 {
 	int i, j, fd;
 
 	for (i = 0; i < 3; i++) {
-		if (rfd[i] > 2 || rfd[i] == i)
+		if (rfd[i] > 2)
 			continue;
 		fd = fcntl(rfd[i], F_DUPFD_CLOEXEC, 3);
 		if (fd < 0)
 			return -1;
+		close(rfd[i]);
 		for (j = 0; j < 3; j++)
 			if (j != i && rfd[j] == rfd[i])
 				rfd[j] = fd;
 		rfd[i] = fd;
 	}
+	return 0;
+}
+
+/* Put the lifted fds on 0, 1 and 2, blocking. */
+static int
+install(const int rfd[3], const int flags[3])
+{
+	int i;
+
 	for (i = 0; i < 3; i++) {
-		if (rfd[i] == i) {
-			if (fcntl(i, F_SETFD, 0) < 0)
-				return -1;
-		} else if (dup2(rfd[i], i) < 0)
+		if (dup2(rfd[i], i) < 0)
 			return -1;
 		if ((flags[i] & O_NONBLOCK) &&
 		    fcntl(i, F_SETFL, flags[i] & ~O_NONBLOCK) < 0)
@@ -653,11 +660,13 @@ usage_error(const char *msg)
 }
 
 /*
- * Discard what was typed before the hand-off, then send the acknowledgement
- * with PROG's base name, just before the exec.
+ * Within the deadline, discard what was typed on terminal TTY before the
+ * hand-off and send the acknowledgement with PROG's base name over S; a
+ * server that gave up first has shut the connection, and the hand-off
+ * failed.  Return 0 or an exit code.
  */
-static void
-acknowledge(int s, const char *prog)
+static int
+acknowledge(int s, int tty, const char *prog)
 {
 	char buf[1 + BC_NAME_MAX];
 	const char *base = strrchr(prog, '/');
@@ -670,12 +679,20 @@ acknowledge(int s, const char *prog)
 		n = BC_NAME_MAX;
 	buf[0] = BC_ACK;
 	memcpy(buf + 1, base, n);
+	if (time_left() <= 0) {
+		snprintf(why, sizeof(why), "timed out before acknowledging %s's "
+		    "terminal", sockname);
+		return EX_SYS;
+	}
 	/* A flush wakes the terminal's workers: only when there is input. */
-	if ((ioctl(0, TIOCINQ, &pending) < 0 || pending > 0) &&
-	    tcflush(0, TCIFLUSH) < 0)
+	if ((ioctl(tty, TIOCINQ, &pending) < 0 || pending > 0) &&
+	    tcflush(tty, TCIFLUSH) < 0)
 		info("unable to discard typed-ahead input:");
-	if (send(s, buf, n + 1, MSG_NOSIGNAL) < 0)
-		warn("unable to acknowledge to %s:", sockname);
+	if (send(s, buf, n + 1, MSG_NOSIGNAL) == (ssize_t)n + 1)
+		return 0;
+	snprintf(why, sizeof(why), "unable to acknowledge to %s: %s", sockname,
+	    errno == EPIPE ? "it gave up on the hand-off" : strerror(errno));
+	return EX_SYS;
 }
 
 static const struct option longopts[] = {
@@ -791,17 +808,28 @@ main(int argc, char **argv)
 		snprintf(why, sizeof(why), "bad socket name %.100s", sockname);
 		r = EX_USAGE;
 	}
-	if (r == 0 && install(rfd, flags) < 0) {
-		snprintf(why, sizeof(why), "unable to put the terminal on fds "
-		    "0-2: %s", strerror(errno));
+	/* The window is taken once the ack is sent, so all that can fail is before. */
+	if (r == 0 && lift(rfd) < 0) {
+		snprintf(why, sizeof(why), "unable to move the terminal's fds: %s",
+		    strerror(errno));
+		r = EX_SYS;
+	}
+	if (r == 0)
+		r = acknowledge(sock, rfd[0], prog[0]);
+	if (r != 0 && sock >= 0) {
 		close_all(rfd, 3);
 		close(sock);
-		r = EX_SYS;
 	}
 	if (r != 0) {
 		if (!fallback)
 			fatal(r, "%s", why);
 		warn("%s; running %s on the original stdio", why, prog[0]);
+	}
+	if (r == 0) {
+		/* Our lines in the window from here: none outlives the deadline. */
+		message_budget = time_left;
+		if (install(rfd, flags) < 0)
+			warn("unable to put the terminal on fds 0-2:");
 	}
 	cloexec_above_stdio();
 	if (r == 0) {
@@ -812,7 +840,5 @@ main(int argc, char **argv)
 			take_ctty();
 	}
 	reset_signals();
-	if (r == 0)
-		acknowledge(sock, prog[0]);
 	run(path, prog);
 }

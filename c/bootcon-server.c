@@ -21,8 +21,11 @@
 
 #include "bootcon.h"
 
-#ifndef SO_PEERPIDFD
-#define SO_PEERPIDFD 77
+#ifndef SO_PASSPIDFD
+#define SO_PASSPIDFD 76
+#endif
+#ifndef SCM_PIDFD
+#define SCM_PIDFD 4
 #endif
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -32,6 +35,8 @@
 	"[-q | -v]"
 #define MAXUIDS 16
 #define ACK_TIMEOUT_MS 5000
+/* How long a line may wait for the window; once one did, none waits. */
+#define SAY_MS 200
 
 enum { P_TTY, P_SIG, P_LISTEN, P_OTHER, NPOLL };
 
@@ -65,8 +70,15 @@ say(int always, const char *fmt, ...)
 		n = sizeof(buf) - 2;
 	buf[n++] = '\r';
 	buf[n++] = '\n';
-	if (write(1, buf, n) < 0)
+	if (write_within(1, buf, n, SAY_MS) < 0)
 		return;
+}
+
+/* The time a warning may wait for the window. */
+static long long
+say_budget(void)
+{
+	return SAY_MS;
 }
 
 /* Remove the path socket, and a bind mount of our terminal on the console. */
@@ -130,6 +142,7 @@ check_socket_dir(const char *path)
 static void
 listen_socket(void)
 {
+	static const int one = 1;
 	struct stat st;
 	mode_t old;
 	int s, r;
@@ -168,6 +181,12 @@ listen_socket(void)
 		fatal(EX_SYS, "unable to bind %s:", sockname);
 	}
 	bound = 1;
+	/* Accepted connections inherit these: the kernel vouches for the ack. */
+	if (setsockopt(lfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0)
+		fatal(EX_SYS, "unable to ask for credentials on %s:", sockname);
+	if (setsockopt(lfd, SOL_SOCKET, SO_PASSPIDFD, &one, sizeof(one)) < 0 &&
+	    errno != ENOPROTOOPT)
+		fatal(EX_SYS, "unable to ask for pidfds on %s:", sockname);
 	if (listen(lfd, 16) < 0)
 		fatal(EX_SYS, "unable to listen on %s:", sockname);
 }
@@ -249,22 +268,6 @@ watch(struct pollfd p[NPOLL], int listen, int other)
 	p[P_OTHER].events = POLLIN;
 }
 
-/* Return a pidfd for the peer of C (pid PID), or -1 if the kernel has none. */
-static int
-peer_pidfd(int c, pid_t pid)
-{
-	socklen_t len;
-	int fd;
-
-	len = sizeof(fd);
-	/* Like pidfd_open's, SO_PEERPIDFD's pidfd is close-on-exec. */
-	if (getsockopt(c, SOL_SOCKET, SO_PEERPIDFD, &fd, &len) == 0 && fd >= 0)
-		return fd;
-	if (pid <= 0)
-		return -1;
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-}
-
 /* Send the terminal (fds 0, 1, 2) with the protocol tag over C. */
 static int
 send_terminal(int c)
@@ -294,17 +297,85 @@ send_terminal(int c)
 }
 
 /*
- * Wait up to ACK_TIMEOUT_MS for the client on C to exec (its end closes) or
- * leave; return 0 and the program's name in NAME if it acknowledged, or -1.
+ * Read the ack waiting on C, with the sender's pid and pidfd as the kernel
+ * vouches for them (the sender may not be the peer that connected, which
+ * may have forked); fds sent along are closed.  Return 0 and fill PID, PFD
+ * (or -1) and the program's name in NAME; or -1.
  */
 static int
-wait_ack(int c, char *name, size_t namelen)
+read_ack(int c, pid_t *pid, int *pfd, char *name, size_t namelen)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(struct ucred)) +
+		    CMSG_SPACE(sizeof(int)) + CMSG_SPACE(4 * sizeof(int))];
+	} cbuf;
+	char buf[1 + BC_NAME_MAX + 1];
+	struct ucred cred;
+	struct cmsghdr *cm;
+	struct msghdr msg;
+	struct iovec iov;
+	size_t i, k;
+	ssize_t n;
+	int fd;
+
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = buf;
+	iov.iov_len = sizeof(buf) - 1;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf.buf;
+	msg.msg_controllen = sizeof(cbuf.buf);
+	do
+		n = recvmsg(c, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	*pid = -1;
+	*pfd = -1;
+	for (cm = n >= 0 ? CMSG_FIRSTHDR(&msg) : NULL; cm != NULL;
+	    cm = CMSG_NXTHDR(&msg, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET)
+			continue;
+		if (cm->cmsg_type == SCM_CREDENTIALS &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(cred))) {
+			memcpy(&cred, CMSG_DATA(cm), sizeof(cred));
+			*pid = cred.pid;
+		} else if (cm->cmsg_type == SCM_PIDFD || cm->cmsg_type == SCM_RIGHTS) {
+			for (i = 0; CMSG_LEN((i + 1) * sizeof(int)) <= cm->cmsg_len;
+			    i++) {
+				memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(fd));
+				if (cm->cmsg_type == SCM_PIDFD && *pfd < 0)
+					*pfd = fd;
+				else
+					close(fd);
+			}
+		}
+	}
+	if (n < 1 || (unsigned char)buf[0] != BC_ACK || *pid <= 0) {
+		if (*pfd >= 0)
+			close(*pfd);
+		return -1;
+	}
+	if (*pfd < 0)
+		*pfd = (int)syscall(SYS_pidfd_open, *pid, 0);
+	for (i = 1, k = 0; i < (size_t)n && k + 1 < namelen; i++)
+		if (buf[i] > ' ' && buf[i] < 0x7f)
+			name[k++] = buf[i];
+	name[k] = '\0';
+	if (k == 0)
+		snprintf(name, namelen, "?");
+	return 0;
+}
+
+/*
+ * Wait up to ACK_TIMEOUT_MS for the client on C to exec (its end closes) or
+ * leave; return read_ack's answer.  Giving up shuts the connection for
+ * reading first, so that a client acking later fails to, and knows.
+ */
+static int
+wait_ack(int c, pid_t *pid, int *pfd, char *name, size_t namelen)
 {
 	struct pollfd p[NPOLL];
-	char buf[1 + BC_NAME_MAX + 1];
 	long long deadline = now_ms() + ACK_TIMEOUT_MS, left;
-	ssize_t n;
-	size_t i, k;
 
 	/*
 	 * The ack is read once the connection closes, not when it arrives:
@@ -314,8 +385,11 @@ wait_ack(int c, char *name, size_t namelen)
 	p[P_OTHER].events = 0;
 	while (!(p[P_OTHER].revents & (POLLHUP | POLLERR))) {
 		left = deadline - now_ms();
-		if (left <= 0)
+		if (left <= 0) {
+			if (shutdown(c, SHUT_RD) < 0)
+				return -1;
 			break;
+		}
 		if (poll(p, NPOLL, left) < 0) {
 			if (errno != EINTR)
 				return -1;
@@ -326,18 +400,7 @@ wait_ack(int c, char *name, size_t namelen)
 		if (p[P_SIG].revents & POLLIN)
 			handle_signals(1);
 	}
-	do
-		n = recv(c, buf, sizeof(buf) - 1, MSG_DONTWAIT);
-	while (n < 0 && errno == EINTR);
-	if (n < 1 || (unsigned char)buf[0] != BC_ACK)
-		return -1;
-	for (i = 1, k = 0; i < (size_t)n && k + 1 < namelen; i++)
-		if (buf[i] > ' ' && buf[i] < 0x7f)
-			name[k++] = buf[i];
-	name[k] = '\0';
-	if (k == 0)
-		snprintf(name, namelen, "?");
-	return 0;
+	return read_ack(c, pid, pfd, name, namelen);
 }
 
 /* Turn away connections while busy: allowed peers are told so, others not. */
@@ -420,6 +483,7 @@ serve(int c, int once)
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 	char name[BC_NAME_MAX + 2];
+	pid_t pid;
 	int pfd;
 
 	if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
@@ -433,31 +497,25 @@ serve(int c, int once)
 	}
 	info("connection from pid %d (uid %u)", (int)cred.pid,
 	    (unsigned)cred.uid);
-	/* Before the send: after it, the client runs on and we are in its way. */
-	pfd = peer_pidfd(c, cred.pid);
 	if (send_terminal(c) < 0) {
 		info("unable to send the terminal to pid %d:", (int)cred.pid);
-		if (pfd >= 0)
-			close(pfd);
 		return -1;
 	}
-	if (wait_ack(c, name, sizeof(name)) < 0) {
+	if (wait_ack(c, &pid, &pfd, name, sizeof(name)) < 0) {
 		info("hand-off to pid %d did not complete", (int)cred.pid);
-		if (pfd >= 0)
-			close(pfd);
 		return -1;
 	}
 	close(c);
-	serve_busy(cred.pid, pfd);
+	serve_busy(pid, pfd);
 	if (pfd >= 0)
 		close(pfd);
 	restore_terminal();
 	/* One write for both lines: the window's reader wakes once. */
 	if (once)
-		say(0, "pid %d (%s) exited", (int)cred.pid, name);
+		say(0, "pid %d (%s) exited", (int)pid, name);
 	else
 		say(0, "pid %d (%s) exited\r\nbootcon: waiting on %s",
-		    (int)cred.pid, name, sockname);
+		    (int)pid, name, sockname);
 	return 0;
 }
 
@@ -585,6 +643,7 @@ main(int argc, char **argv)
 		fatal(EX_REFUSED, "fds 0, 1 and 2 must be one terminal: %s", why);
 	have_tio = tcgetattr(0, &saved_tio) == 0;
 	fatal_cleanup = cleanup;
+	message_budget = say_budget;
 	listen_socket();
 	release_window();
 	setup_signals();

@@ -41,6 +41,7 @@ struct bc_addr {
 extern const char *progname;
 extern int verbosity;
 extern void (*fatal_cleanup)(void);
+extern long long (*message_budget)(void);
 
 void	fatal(int, const char *, ...)
 	    __attribute__((format(printf, 2, 3), noreturn));
@@ -54,5 +55,6 @@ void	bc_msg_init(struct msghdr *, struct iovec *, unsigned char *, void *,
 	    size_t);
 int	same_terminal(const int[3], int[3], char *, size_t);
 int	parse_seconds(const char *, long long *);
+int	write_within(int, const void *, size_t, long long);
 
 #endif

@@ -1,10 +1,13 @@
 /* Shared helpers of bootcon-server and bootcon-exec. */
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/time.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +22,85 @@
 const char *progname = "bootcon";
 int verbosity;
 void (*fatal_cleanup)(void);
+long long (*message_budget)(void);
+
+/* A line that timed out leaves the stream stalled: later ones do not wait. */
+static int stalled;
+
+/* Interrupt a write that outlived its budget; nothing else to do. */
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * Write LEN bytes of BUF to FD, waiting at most MS milliseconds for room (a
+ * terminal whose output is stopped has none); what is left then is dropped.
+ * Return 0 if all was written, else -1.
+ */
+int
+write_within(int fd, const void *buf, size_t len, long long ms)
+{
+	static int armed;
+	struct itimerval it, off;
+	struct sigaction sa;
+	struct pollfd p;
+	const char *b = buf;
+	long long end, left;
+	ssize_t n;
+	int r;
+
+	if (!armed) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_alarm;
+		if (sigaction(SIGALRM, &sa, NULL) < 0)
+			return -1;
+		armed = 1;
+	}
+	memset(&off, 0, sizeof(off));
+	end = now_ms() + (stalled ? 0 : ms);
+	p.fd = fd;
+	p.events = POLLOUT;
+	while (len > 0) {
+		left = end - now_ms();
+		if (left < 0)
+			left = 0;
+		r = poll(&p, 1, left > 60000 ? 60000 : (int)left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r == 0 && left > 60000)
+			continue;
+		if (r <= 0 || !(p.revents & POLLOUT)) {
+			stalled = r == 0;
+			return -1;
+		}
+		/* Room for some, maybe not all: the timer ends a write that waits. */
+		memset(&it, 0, sizeof(it));
+		it.it_value.tv_sec = left / 1000;
+		it.it_value.tv_usec = left % 1000 * 1000 + 1000;
+		if (setitimer(ITIMER_REAL, &it, NULL) < 0)
+			return -1;
+		n = write(fd, b, len);
+		r = errno;
+		if (setitimer(ITIMER_REAL, &off, NULL) < 0)
+			return -1;
+		if (n < 0 && r != EINTR && r != EAGAIN) {
+			errno = r;
+			return -1;
+		}
+		if (n > 0) {
+			b += n;
+			len -= n;
+		}
+		if (len > 0 && now_ms() >= end) {
+			stalled = 1;
+			return -1;
+		}
+	}
+	stalled = 0;
+	return 0;
+}
 
 /* Write one "prog: level: message[: strerror]" line to stderr in one call. */
 static void
@@ -42,7 +124,9 @@ vmessage(const char *level, const char *fmt, va_list ap)
 		buf[len++] = '\n';
 	else
 		buf[len - 1] = '\n';
-	if (write(2, buf, len) < 0)
+	if (message_budget != NULL)
+		write_within(2, buf, len, message_budget());
+	else if (write(2, buf, len) < 0)
 		len = 0;
 	errno = saved;
 }
@@ -198,26 +282,40 @@ now_ms(void)
 }
 
 /*
- * Check that FDS are one terminal: character devices with the same device
- * number, the first readable, the others writable; store their file status
- * flags in FLAGS; on failure describe why in WHY and return -1.
+ * Check that FDS are one terminal: opens of one and the same terminal
+ * device node (never a pty's master side, nor /dev/tty, which names whatever
+ * terminal its opener had), the first readable, the others writable; store
+ * their file status flags in FLAGS; on failure describe why in WHY and
+ * return -1.
  */
 int
 same_terminal(const int fds[3], int flags[3], char *why, size_t whylen)
 {
 	struct stat st[3];
-	int i, fl;
+	int i, fl, ptn;
 
 	for (i = 0; i < 3; i++) {
 		if (fstat(fds[i], &st[i]) < 0) {
 			snprintf(why, whylen, "fd %d: %s", i, strerror(errno));
 			return -1;
 		}
-		if (!S_ISCHR(st[i].st_mode)) {
+		if (!S_ISCHR(st[i].st_mode) || !isatty(fds[i])) {
 			snprintf(why, whylen, "fd %d is not a terminal", i);
 			return -1;
 		}
-		if (st[i].st_rdev != st[0].st_rdev) {
+		if (ioctl(fds[i], TIOCGPTN, &ptn) == 0 ||
+		    st[i].st_rdev == makedev(5, 2) || major(st[i].st_rdev) == 2) {
+			snprintf(why, whylen, "fd %d is the master side of a pty", i);
+			return -1;
+		}
+		if (st[i].st_rdev == makedev(5, 0)) {
+			snprintf(why, whylen, "fd %d is /dev/tty, not a terminal of "
+			    "its own", i);
+			return -1;
+		}
+		/* The node, not just the number: ptys of two devpts share numbers. */
+		if (st[i].st_rdev != st[0].st_rdev || st[i].st_dev != st[0].st_dev ||
+		    st[i].st_ino != st[0].st_ino) {
 			snprintf(why, whylen, "fds 0 and %d are different terminals", i);
 			return -1;
 		}
@@ -233,10 +331,6 @@ same_terminal(const int fds[3], int flags[3], char *why, size_t whylen)
 			    i == 0 ? "reading" : "writing");
 			return -1;
 		}
-	}
-	if (!isatty(fds[0])) {
-		snprintf(why, whylen, "fd 0 is not a terminal");
-		return -1;
 	}
 	return 0;
 }

@@ -115,10 +115,11 @@ pty_server() {
 
 # Start fakeserver MODE on $SOCK (or on SOCKET given as a second argument)
 # in the background, logging to $T/fs.log; wait until it listens; set FSPID.
+# $FAKE_WRAP, if set, is a command prefix (ptyrun gives it a terminal).
 fake_server() {
 	local ready
 	ready=$(mktemp "$T/ready.XXXXXX")
-	fakeserver -s "${2:-$SOCK}" -d 4 "$1" </dev/null >"$T/fs.log" 2>&1 4>"$ready" 3>&- &
+	${FAKE_WRAP:-} fakeserver -s "${2:-$SOCK}" -d 4 "$1" </dev/null >"$T/fs.log" 2>&1 4>"$ready" 3>&- &
 	FSPID=$!
 	hh_track "$FSPID"
 	wait_until "[ -s '$ready' ]"

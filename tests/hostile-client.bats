@@ -57,6 +57,21 @@ serves_next() {
 	[ "$(pane "$PANE" | grep -c 'exited$')" -eq 1 ]
 }
 
+@test "a client that forks after connecting: the window is held for the child that acknowledged, not the parent" {
+	fake_client forkack
+	wait_file "$T/fc.log" '^parent [0-9]+ exits$'
+	child=$(sed -n 's/^child \([0-9]*\) acked$/\1/p' "$T/fc.log")
+	[ -n "$child" ]
+	hh_track "$child"
+	reap "$FCPID"
+	run -1 --separate-stderr bootcon-exec -t 10 -s "$SOCK" -- touch "$T/marker"
+	[[ "$stderr" == *busy* ]]
+	[ ! -e "$T/marker" ]
+	kill "$child"
+	wait_pane "$PANE" "^bootcon: pid $child \\(fakeclient\\) exited"
+	serves_next
+}
+
 @test "a client that reads the fds and dies without acknowledging: the server serves the next client" {
 	fake_client noack
 	wait_file "$T/fc.log" '^got tag 0xb1 fds 3$'

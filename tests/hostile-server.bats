@@ -132,6 +132,16 @@ fallback() {
 	fallback diffterms 2
 }
 
+@test "a server that sends the masters of two ptys (one device number, two terminals): exit 1, one line, PROG not run" {
+	refused masters 1
+	[[ "$stderr" == *"master side of a pty"* ]]
+}
+
+@test "a server that sends /dev/tty (whatever terminal its opener had): exit 1, one line, PROG not run" {
+	FAKE_WRAP=ptyrun refused devtty 1
+	[[ "$stderr" == *"/dev/tty"* ]]
+}
+
 @test "a server with a wrong tag byte and three good fds: exit 1, one line, PROG not run" {
 	refused badtag 1
 }

@@ -12,6 +12,8 @@
  *	badack   reads the message and its fds, answers a wrong byte
  *	ack      reads the message, acknowledges as "fakeclient" like a real
  *	         client would just before exec, and keeps the fds
+ *	forkack  reads the message and forks; the child acknowledges and
+ *	         keeps the fds, the parent exits once it has ("child N acked")
  *
  * Every mode but leave then holds whatever it got for -w SECONDS (default
  * 60) or until killed; garbage, noack and badack stop early when the
@@ -96,6 +98,40 @@ hold(int s, int secs)
 	}
 }
 
+/*
+ * Fork; the child sends the LEN bytes of ACK on S and holds the fds for SECS
+ * seconds; the parent exits as soon as the child has acknowledged.
+ */
+static void
+forkack(int s, const char *ack, size_t len, int secs)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(p) < 0)
+		die(NAME, 111, "pipe:");
+	pid = fork();
+	if (pid < 0)
+		die(NAME, 111, "fork:");
+	if (pid == 0) {
+		close(p[0]);
+		if (write(s, ack, len) < 0)
+			die(NAME, 111, "write:");
+		close(s);
+		event("child %d acked", (int)getpid());
+		close(p[1]);
+		sleep((unsigned)secs);
+		exit(0);
+	}
+	close(p[1]);
+	close(s);
+	if (read(p[0], &c, 1) < 0)
+		die(NAME, 111, "read:");
+	event("parent %d exits", (int)getpid());
+	exit(0);
+}
+
 /* Connect, misbehave as MODE says, and exit 0. */
 int
 main(int argc, char **argv)
@@ -157,6 +193,9 @@ main(int argc, char **argv)
 		close(s);
 		event("holding");
 		sleep((unsigned)secs);
+	} else if (strcmp(mode, "forkack") == 0) {
+		receive(s);
+		forkack(s, ack, sizeof(ack) - 1, secs);
 	} else {
 		die(NAME, 100, "unknown mode: %s", mode);
 	}

@@ -13,7 +13,9 @@
  *	silent     nothing, connection open  close     close at once
  *	busy       the "busy" byte           pty       a correct hand-off of a
  *	stdio      a correct hand-off of                fresh pty's fds
- *	           its own fds 0, 1, 2
+ *	           its own fds 0, 1, 2       masters   tag + the masters of 2
+ *	devtty     tag + 3 x /dev/tty                  ptys (A, B, A)
+ *	           (run it on a terminal)
  *
  * Terminal fds are slaves of ptys it opens itself (posix_openpt).  It logs
  * one line per event on stdout ("conn uid 0 pid 42", "sent badtag",
@@ -173,6 +175,21 @@ serve(int c, const char *mode)
 		sendfds(c, BC_TAG, fds, 3);
 		close(fds[0]);
 		close(fds[1]);
+	} else if (strcmp(mode, "masters") == 0) {
+		for (i = 0; i < 2; i++)
+			if ((fds[i] = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0 ||
+			    grantpt(fds[i]) < 0 || unlockpt(fds[i]) < 0)
+				die(NAME, 111, "posix_openpt:");
+		fds[2] = fds[0];
+		sendfds(c, BC_TAG, fds, 3);
+		close(fds[0]);
+		close(fds[1]);
+	} else if (strcmp(mode, "devtty") == 0) {
+		if ((fds[0] = open("/dev/tty", O_RDWR | O_CLOEXEC)) < 0)
+			die(NAME, 111, "open /dev/tty:");
+		fds[1] = fds[2] = fds[0];
+		sendfds(c, BC_TAG, fds, 3);
+		close(fds[0]);
 	} else if (strcmp(mode, "stdio") == 0) {
 		fds[0] = 0, fds[1] = 1, fds[2] = 2;
 		sendfds(c, BC_TAG, fds, 3);

@@ -7,7 +7,7 @@
  * numbers); -n sets O_NONBLOCK on the comma-separated fds FDS; -k opens
  * /dev/null on FD without close-on-exec (an extra inherited fd); -P takes
  * pidfds away, as on kernels before 5.3 (a seccomp filter: pidfd_open fails
- * with ENOSYS, getsockopt SO_PEERPIDFD with ENOPROTOOPT).  Then it execs
+ * with ENOSYS, SO_PEERPIDFD and SO_PASSPIDFD with ENOPROTOOPT).  Then it execs
  * PROG, so bootcon-exec (or fdprobe, or bootcon-server) starts with that
  * state.
  */
@@ -30,6 +30,9 @@
 
 #ifndef SO_PEERPIDFD
 #define SO_PEERPIDFD 77
+#endif
+#ifndef SO_PASSPIDFD
+#define SO_PASSPIDFD 76
 #endif
 #if defined(__x86_64__)
 #define NATIVE_ARCH AUDIT_ARCH_X86_64
@@ -104,9 +107,11 @@ no_pidfds(void)
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_pidfd_open, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getsockopt, 0, 3),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getsockopt, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_setsockopt, 0, 4),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(2)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SO_PEERPIDFD, 0, 1),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SO_PEERPIDFD, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SO_PASSPIDFD, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOPROTOOPT),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
