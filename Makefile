@@ -62,11 +62,38 @@ tests/helpers/%: tests/helpers/%.c $(HDRS)
 
 helpers: $(HELPERS)
 
+# libFuzzer harnesses of the client's receive path and the server's reading
+# of an answer; "make fuzz" runs each for FUZZ_SECONDS from the checked-in
+# corpus (new inputs go to tests/fuzz/work, findings to tests/fuzz/crash-*).
+FUZZCC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -Wall -Wextra -I c
+FUZZERS = tests/fuzz/client-fuzz tests/fuzz/server-fuzz
+
+tests/fuzz/client-fuzz: tests/fuzz/client.c c/bootcon-exec.c $(COMMON) $(HDRS)
+	$(FUZZCC) $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ tests/fuzz/client.c $(COMMON)
+
+tests/fuzz/server-fuzz: tests/fuzz/server.c c/bootcon-server.c $(COMMON) $(HDRS)
+	$(FUZZCC) $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ tests/fuzz/server.c $(COMMON)
+
+fuzz:
+	@sh tests/deps.sh fuzz
+	@$(MAKE) -s $(FUZZERS)
+	@for f in client server; do \
+		mkdir -p tests/fuzz/work/$$f && \
+		echo "fuzz: $$f for $(FUZZ_SECONDS) s" && \
+		tests/fuzz/$$f-fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+		    -artifact_prefix=tests/fuzz/crash-$$f- -print_final_stats=1 \
+		    tests/fuzz/work/$$f tests/fuzz/corpus/$$f \
+		    >tests/fuzz/work/$$f.log 2>&1 || { tail -n 40 tests/fuzz/work/$$f.log; exit 1; }; \
+		grep -E '^(Done|stat::number_of_executed_units)' tests/fuzz/work/$$f.log; \
+	done
+
 deps:
 	@sh tests/deps.sh check
 
 check: deps
-	@$(MAKE) -s all helpers
+	@$(MAKE) -s all helpers $(FUZZERS)
 	@sh tests/run
 
 test: check
@@ -152,4 +179,4 @@ clean:
 	rm -f $(PROGS) $(HELPERS) screen/bootcon.screenrc
 	rm -rf c/static
 
-.PHONY: all static helpers deps check test demo boot-test distro-test bench install uninstall clean
+.PHONY: fuzz all static helpers deps check test demo boot-test distro-test bench install uninstall clean

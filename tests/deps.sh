@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install what bootcon's build, demo, tests, boot test and benchmarks need.
-#   sh tests/deps.sh [demo|check|boot|distro|bench]...   (default: check)
+#   sh tests/deps.sh [demo|check|boot|distro|bench|fuzz]...   (default: check)
 # As root it installs missing Debian packages with apt-get; otherwise it
 # prints the exact apt-get command and exits 1.
 
@@ -15,6 +15,7 @@ busybox:busybox-static musl-gcc:musl-tools screen:screen"
 DISTRO="mmdebstrap:mmdebstrap mkfs.ext4:e2fsprogs cryptsetup:cryptsetup-bin
 qemu-system-x86_64:qemu-system-x86 ssh:openssh-client ssh-keygen:openssh-client
 musl-gcc:musl-tools tmux:tmux"
+FUZZ="clang:clang"
 BENCH="hyperfine:hyperfine socat:socat dtach:dtach strace:strace"
 
 [ $# -gt 0 ] || set -- check
@@ -22,10 +23,11 @@ want=
 for group in "$@"; do
 	case $group in
 	demo) want="$want $DEMO" ;;
-	check) want="$want $CHECK $BOOT $DISTRO" ;;
+	check) want="$want $CHECK $BOOT $DISTRO $FUZZ" ;;
 	boot) want="$want $DEMO $BOOT" ;;
 	distro) want="$want $DEMO $DISTRO" ;;
 	bench) want="$want $CHECK $BENCH" ;;
+	fuzz) want="$want $FUZZ" ;;
 	*) echo "deps.sh: unknown group: $group" >&2; exit 100 ;;
 	esac
 done
@@ -39,6 +41,16 @@ for pair in $want; do
 	esac
 	case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
 done
+# libFuzzer's runtime comes in a package named after clang's version.
+rt_missing() {
+	case " $* " in *" fuzz "* | *" check "*) ;; *) return 1 ;; esac
+	command -v clang >/dev/null 2>&1 || return 1
+	for f in /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a; do
+		[ -e "$f" ] && return 1
+	done
+	echo "libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev"
+}
+rt=$(rt_missing "$@") && missing="$missing $rt"
 [ -n "$missing" ] || exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -50,4 +62,9 @@ echo "deps.sh: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing >&2 ||
-	{ apt-get update -q >&2 && apt-get install -y -q --no-install-recommends $missing >&2; }
+	{ apt-get update -q >&2 && apt-get install -y -q --no-install-recommends $missing >&2; } ||
+	exit 1
+# clang was only now installed: its libFuzzer runtime may still be missing.
+rt=$(rt_missing "$@") || exit 0
+echo "deps.sh: installing $rt" >&2
+apt-get install -y -q --no-install-recommends "$rt" >&2
