@@ -5,7 +5,7 @@
 
 load test_helper
 
-BATS_TEST_TIMEOUT=120
+export BATS_TEST_TIMEOUT=120
 
 setup() {
 	bc_private_dirs

@@ -2,6 +2,7 @@
 # bootcon-server against hostile clients (tests/helpers/fakeclient): it
 # keeps its terminal and serves the next real client.
 
+# shellcheck disable=SC2154 # $stderr comes from bats run --separate-stderr
 load test_helper
 load handoff_helper
 

@@ -3,10 +3,11 @@
 # hand-off past -t, nor the server's serving or its signals; a client the
 # server gave up on never runs PROG on the window.
 
+# shellcheck disable=SC2154 # $stderr comes from bats run --separate-stderr
 load test_helper
 load handoff_helper
 
-BATS_TEST_TIMEOUT=60
+export BATS_TEST_TIMEOUT=60
 
 setup() {
 	hh_setup
