@@ -8,10 +8,15 @@
  *                     holds the terminal; or nothing (peer refused).
  *   client -> server: one byte BC_ACK, optionally followed by up to
  *                     BC_NAME_MAX bytes naming PROG (for the window's
- *                     "pid N (name) exited" line), sent in one write just
- *                     before the client execs PROG; the client never waits
- *                     for a reply.
- * Both sides check the other's uid with SO_PEERCRED.
+ *                     "pid N (name) exited" line), sent in one write once
+ *                     the fds are validated, before the client installs
+ *                     them and execs PROG; the client never waits for a
+ *                     reply.
+ * Both sides check the other's uid with SO_PEERCRED.  The server waits
+ * 5 s for the ack, then shuts the connection for reading (a later ack
+ * fails with EPIPE, and that client gives up); it holds the window for the
+ * ack's sender, whose pid (SCM_CREDENTIALS) and pidfd (SCM_PIDFD) the
+ * kernel attaches.
  */
 #ifndef BOOTCON_H
 #define BOOTCON_H
