@@ -299,11 +299,12 @@ send_terminal(int c)
 /*
  * Read the ack waiting on C, with the sender's pid and pidfd as the kernel
  * vouches for them (the sender may not be the peer that connected, which
- * may have forked); fds sent along are closed.  Return 0 and fill PID, PFD
- * (or -1) and the program's name in NAME; or -1.
+ * may have forked), else the connected peer's pid PEER; fds sent along are
+ * closed.  Return 0 and fill PID, PFD (or -1) and the program's name in
+ * NAME; or -1.
  */
 static int
-read_ack(int c, pid_t *pid, int *pfd, char *name, size_t namelen)
+read_ack(int c, pid_t peer, pid_t *pid, int *pfd, char *name, size_t namelen)
 {
 	union {
 		struct cmsghdr h;
@@ -329,7 +330,7 @@ read_ack(int c, pid_t *pid, int *pfd, char *name, size_t namelen)
 	do
 		n = recvmsg(c, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
-	*pid = -1;
+	*pid = peer;
 	*pfd = -1;
 	for (cm = n >= 0 ? CMSG_FIRSTHDR(&msg) : NULL; cm != NULL;
 	    cm = CMSG_NXTHDR(&msg, cm)) {
@@ -367,12 +368,13 @@ read_ack(int c, pid_t *pid, int *pfd, char *name, size_t namelen)
 }
 
 /*
- * Wait up to ACK_TIMEOUT_MS for the client on C to exec (its end closes) or
- * leave; return read_ack's answer.  Giving up shuts the connection for
- * reading first, so that a client acking later fails to, and knows.
+ * Wait up to ACK_TIMEOUT_MS for the client on C (pid PEER when it connected)
+ * to exec (its end closes) or leave; return read_ack's answer.  Giving up
+ * shuts the connection for reading first, so that a client acking later
+ * fails to, and knows.
  */
 static int
-wait_ack(int c, pid_t *pid, int *pfd, char *name, size_t namelen)
+wait_ack(int c, pid_t peer, pid_t *pid, int *pfd, char *name, size_t namelen)
 {
 	struct pollfd p[NPOLL];
 	long long deadline = now_ms() + ACK_TIMEOUT_MS, left;
@@ -400,7 +402,7 @@ wait_ack(int c, pid_t *pid, int *pfd, char *name, size_t namelen)
 		if (p[P_SIG].revents & POLLIN)
 			handle_signals(1);
 	}
-	return read_ack(c, pid, pfd, name, namelen);
+	return read_ack(c, peer, pid, pfd, name, namelen);
 }
 
 /* Turn away connections while busy: allowed peers are told so, others not. */
@@ -501,7 +503,7 @@ serve(int c, int once)
 		info("unable to send the terminal to pid %d:", (int)cred.pid);
 		return -1;
 	}
-	if (wait_ack(c, &pid, &pfd, name, sizeof(name)) < 0) {
+	if (wait_ack(c, cred.pid, &pid, &pfd, name, sizeof(name)) < 0) {
 		info("hand-off to pid %d did not complete", (int)cred.pid);
 		return -1;
 	}

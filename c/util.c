@@ -124,9 +124,10 @@ vmessage(const char *level, const char *fmt, va_list ap)
 		buf[len++] = '\n';
 	else
 		buf[len - 1] = '\n';
-	if (message_budget != NULL)
-		write_within(2, buf, len, message_budget());
-	else if (write(2, buf, len) < 0)
+	if (message_budget != NULL) {
+		if (write_within(2, buf, len, message_budget()) < 0)
+			len = 0;
+	} else if (write(2, buf, len) < 0)
 		len = 0;
 	errno = saved;
 }

@@ -97,8 +97,8 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t len)
 		close(sv[1]);
 	else if (shutdown(sv[0], SHUT_RD) < 0)
 		abort();
-	r = d[0] & 4 ? read_ack(sv[0], &pid, &pfd, name, sizeof(name)) :
-	    wait_ack(sv[0], &pid, &pfd, name, sizeof(name));
+	r = d[0] & 4 ? read_ack(sv[0], -1, &pid, &pfd, name, sizeof(name)) :
+	    wait_ack(sv[0], -1, &pid, &pfd, name, sizeof(name));
 	if (r == 0) {
 		if (first != BC_ACK || pid != getpid() || pfd < 0 ||
 		    name[0] == '\0')
