@@ -300,24 +300,24 @@ same_terminal(const int fds[3], int flags[3], char *why, size_t whylen)
 			snprintf(why, whylen, "fd %d: %s", i, strerror(errno));
 			return -1;
 		}
-		if (!S_ISCHR(st[i].st_mode) || !isatty(fds[i])) {
-			snprintf(why, whylen, "fd %d is not a terminal", i);
-			return -1;
-		}
-		if (ioctl(fds[i], TIOCGPTN, &ptn) == 0 ||
-		    st[i].st_rdev == makedev(5, 2) || major(st[i].st_rdev) == 2) {
-			snprintf(why, whylen, "fd %d is the master side of a pty", i);
-			return -1;
-		}
-		if (st[i].st_rdev == makedev(5, 0)) {
-			snprintf(why, whylen, "fd %d is /dev/tty, not a terminal of "
-			    "its own", i);
-			return -1;
-		}
 		/* The node, not just the number: ptys of two devpts share numbers. */
 		if (st[i].st_rdev != st[0].st_rdev || st[i].st_dev != st[0].st_dev ||
 		    st[i].st_ino != st[0].st_ino) {
 			snprintf(why, whylen, "fds 0 and %d are different terminals", i);
+			return -1;
+		}
+		/* One node: what holds for fd 0 holds for all. */
+		if (i == 0 && (!S_ISCHR(st[0].st_mode) || !isatty(fds[0]))) {
+			snprintf(why, whylen, "fd 0 is not a terminal");
+			return -1;
+		}
+		if (i == 0 && (ioctl(fds[0], TIOCGPTN, &ptn) == 0 ||
+		    st[0].st_rdev == makedev(5, 2) || major(st[0].st_rdev) == 2)) {
+			snprintf(why, whylen, "fd 0 is the master side of a pty");
+			return -1;
+		}
+		if (i == 0 && st[0].st_rdev == makedev(5, 0)) {
+			snprintf(why, whylen, "fd 0 is /dev/tty, not a terminal of its own");
 			return -1;
 		}
 		fl = fcntl(fds[i], F_GETFL);
