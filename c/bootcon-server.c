@@ -48,6 +48,7 @@ static int lfd = -1, sfd = -1;
 static struct termios saved_tio;
 static int have_tio;
 static int bound;
+static int notify = -1;
 
 /* Write one "bootcon: ..." line into the window; with -q, only if ALWAYS. */
 static void __attribute__((format(printf, 2, 3)))
@@ -557,9 +558,9 @@ serve_forever(int once)
 	}
 }
 
-/* Parse a -u argument, a uid number or a user name. */
-static uid_t
-parse_uid(const char *s)
+/* Parse a -u argument, a uid number or a user name, into *UID; 0 or -1. */
+static int
+parse_uid(const char *s, uid_t *uid)
 {
 	struct passwd *pw;
 	unsigned long u;
@@ -568,48 +569,81 @@ parse_uid(const char *s)
 	errno = 0;
 	u = strtoul(s, &end, 10);
 	if (*s >= '0' && *s <= '9' && *end == '\0' && errno == 0 &&
-	    u < (uid_t)-1)
-		return (uid_t)u;
-	pw = getpwnam(s);
-	if (pw == NULL) {
-		fprintf(stderr, "bootcon-server: fatal: unknown user: %s\n", s);
-		exit(EX_USAGE);
+	    u < (uid_t)-1) {
+		*uid = (uid_t)u;
+		return 0;
 	}
-	return pw->pw_uid;
+	pw = getpwnam(s);
+	if (pw == NULL)
+		return -1;
+	*uid = pw->pw_uid;
+	return 0;
+}
+
+/* Report a failure to start on the readiness fd: "CODE MESSAGE". */
+static void
+notify_failure(int code, const char *msg, size_t len)
+{
+	char buf[600];
+	int n;
+
+	if (notify < 0)
+		return;
+	n = snprintf(buf, sizeof(buf), "%d %.*s", code, (int)len, msg);
+	if (n > 0 && write(notify, buf, (size_t)n < sizeof(buf) ? (size_t)n :
+	    sizeof(buf) - 1) < 0)
+		n = 0;
+	close(notify);
+	notify = -1;
+}
+
+/* Note the first usage error of the command line, in the FMT of printf. */
+static void __attribute__((format(printf, 2, 3)))
+usage_error(char *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (*err != '\0')
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, 200, fmt, ap);
+	va_end(ap);
 }
 
 /* Check the window, listen, and serve its terminal until stopped. */
 int
 main(int argc, char **argv)
 {
-	int once = 0, notify = -1, opt, fds[3] = { 0, 1, 2 }, flags[3];
+	int once = 0, opt, fds[3] = { 0, 1, 2 }, flags[3];
 	const char *sopt = NULL;
-	char why[128], *end;
+	char why[128], err[200] = "", *end;
+	uid_t uid;
 	long l;
 
 	progname = "bootcon-server";
 	uids[nuids++] = 0;
 	uids[nuids++] = geteuid();
 	opterr = 0;
+	/* The whole line first: a usage error is reported on -d's fd too. */
 	while ((opt = getopt(argc, argv, ":s:u:1d:qvh")) != -1) {
 		switch (opt) {
 		case 's': sopt = optarg; break;
 		case 'u':
-			if (nuids == MAXUIDS + 2) {
-				fprintf(stderr, "bootcon-server: fatal: too many -u\n");
-				return EX_USAGE;
-			}
-			uids[nuids++] = parse_uid(optarg);
+			if (parse_uid(optarg, &uid) < 0)
+				usage_error(err, "unknown user: %s", optarg);
+			else if (nuids == MAXUIDS + 2)
+				usage_error(err, "too many -u");
+			else
+				uids[nuids++] = uid;
 			break;
 		case '1': once = 1; break;
 		case 'd':
 			l = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || l < 3 || l > INT_MAX) {
-				fprintf(stderr, "bootcon-server: fatal: bad fd: %s "
-				    "(a number of 3 or more)\n", optarg);
-				return EX_USAGE;
-			}
-			notify = (int)l;
+			if (*optarg == '\0' || *end != '\0' || l < 3 || l > INT_MAX)
+				usage_error(err, "bad fd: %s (a number of 3 or more)",
+				    optarg);
+			else
+				notify = (int)l;
 			break;
 		case 'q': verbosity = -1; break;
 		case 'v': verbosity = 1; break;
@@ -617,30 +651,30 @@ main(int argc, char **argv)
 			printf("%s\n", USAGE);
 			return 0;
 		case ':':
-			fprintf(stderr, "bootcon-server: fatal: option -%c needs "
-			    "an argument (usage: bootcon-server -h)\n", optopt);
-			return EX_USAGE;
+			usage_error(err, "option -%c needs an argument (usage: "
+			    "bootcon-server -h)", optopt);
+			break;
 		default:
-			fprintf(stderr, "bootcon-server: fatal: unknown option -%c "
-			    "(usage: bootcon-server -h)\n", optopt);
-			return EX_USAGE;
+			usage_error(err, "unknown option -%c (usage: "
+			    "bootcon-server -h)", optopt);
 		}
 	}
-	if (optind != argc) {
-		fprintf(stderr, "bootcon-server: fatal: unexpected argument: %s\n",
-		    argv[optind]);
-		return EX_USAGE;
+	if (notify >= 0 && fcntl(notify, F_GETFD) < 0) {
+		opt = notify;
+		notify = -1;
+		fatal(EX_USAGE, "bad notification fd %d:", opt);
 	}
+	fatal_notify = notify_failure;
+	if (*err != '\0')
+		fatal(EX_USAGE, "%s", err);
+	if (optind != argc)
+		fatal(EX_USAGE, "unexpected argument: %s", argv[optind]);
 	sockname = bc_socket_name(sopt);
-	if (bc_addr_parse(&addr, sockname) < 0) {
-		fprintf(stderr, "bootcon-server: fatal: bad socket name %.100s: "
-		    "%s\n", sockname, errno == ENAMETOOLONG ? "too long" :
-		    sockname[0] == '@' ? "an abstract name needs a character "
-		    "after @" : "neither @name nor a path");
-		return EX_USAGE;
-	}
-	if (notify >= 0 && fcntl(notify, F_GETFD) < 0)
-		fatal(EX_USAGE, "bad notification fd %d:", notify);
+	if (bc_addr_parse(&addr, sockname) < 0)
+		fatal(EX_USAGE, "bad socket name %.100s: %s", sockname,
+		    errno == ENAMETOOLONG ? "too long" : sockname[0] == '@' ?
+		    "an abstract name needs a character after @" :
+		    "neither @name nor a path");
 	if (same_terminal(fds, flags, why, sizeof(why)) < 0)
 		fatal(EX_REFUSED, "fds 0, 1 and 2 must be one terminal: %s", why);
 	have_tio = tcgetattr(0, &saved_tio) == 0;
@@ -654,6 +688,7 @@ main(int argc, char **argv)
 		if (write(notify, "\n", 1) < 0)
 			warn("unable to notify readiness on fd %d:", notify);
 		close(notify);
+		notify = -1;
 	}
 	serve_forever(once);
 }

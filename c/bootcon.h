@@ -47,6 +47,7 @@ extern const char *progname;
 extern int verbosity;
 extern void (*fatal_cleanup)(void);
 extern long long (*message_budget)(void);
+extern void (*fatal_notify)(int, const char *, size_t);
 
 void	fatal(int, const char *, ...)
 	    __attribute__((format(printf, 2, 3), noreturn));

@@ -23,6 +23,7 @@ const char *progname = "bootcon";
 int verbosity;
 void (*fatal_cleanup)(void);
 long long (*message_budget)(void);
+void (*fatal_notify)(int, const char *, size_t);
 
 /* A line that timed out leaves the stream stalled: later ones do not wait. */
 static int stalled;
@@ -102,28 +103,42 @@ write_within(int fd, const void *buf, size_t len, long long ms)
 	return 0;
 }
 
-/* Write one "prog: level: message[: strerror]" line to stderr in one call. */
-static void
-vmessage(const char *level, const char *fmt, va_list ap)
+/*
+ * Format "prog: level: message[: strerror]\n" into BUF (SIZE bytes, at least
+ * 2); return its length and, in MSG, where the message starts; 0 on error.
+ */
+static size_t
+format_line(char *buf, size_t size, size_t *msg, const char *level,
+    const char *fmt, va_list ap)
 {
-	char buf[512];
 	int saved = errno, n, m;
 	size_t len;
 
-	n = snprintf(buf, sizeof(buf), "%s: %s: ", progname, level);
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		return;
-	m = vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	n = snprintf(buf, size, "%s: %s: ", progname, level);
+	if (n < 0 || (size_t)n >= size)
+		return 0;
+	*msg = n;
+	m = vsnprintf(buf + n, size - n, fmt, ap);
 	if (m < 0)
-		return;
+		return 0;
 	len = strlen(buf);
 	if (len > 0 && buf[len - 1] == ':')
-		snprintf(buf + len, sizeof(buf) - len, " %s", strerror(saved));
+		snprintf(buf + len, size - len, " %s", strerror(saved));
 	len = strlen(buf);
-	if (len + 1 < sizeof(buf))
+	if (len + 1 < size)
 		buf[len++] = '\n';
 	else
 		buf[len - 1] = '\n';
+	errno = saved;
+	return len;
+}
+
+/* Write the line LEN bytes of BUF to stderr, within the message budget. */
+static void
+write_line(const char *buf, size_t len)
+{
+	int saved = errno;
+
 	if (message_budget != NULL) {
 		if (write_within(2, buf, len, message_budget()) < 0)
 			len = 0;
@@ -132,18 +147,37 @@ vmessage(const char *level, const char *fmt, va_list ap)
 	errno = saved;
 }
 
+/* Write one "prog: level: message[: strerror]" line to stderr in one call. */
+static void
+vmessage(const char *level, const char *fmt, va_list ap)
+{
+	char buf[512];
+	size_t len, msg;
+
+	len = format_line(buf, sizeof(buf), &msg, level, fmt, ap);
+	if (len > 0)
+		write_line(buf, len);
+}
+
 /*
- * Print a fatal error (a trailing ':' in FMT appends strerror), run the
- * program's cleanup and exit.
+ * Print a fatal error (a trailing ':' in FMT appends strerror), pass it to
+ * the program's fatal_notify, run its cleanup and exit.
  */
 void
 fatal(int code, const char *fmt, ...)
 {
+	char buf[512];
+	size_t len, msg;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmessage("fatal", fmt, ap);
+	len = format_line(buf, sizeof(buf), &msg, "fatal", fmt, ap);
 	va_end(ap);
+	if (len > 0) {
+		write_line(buf, len);
+		if (fatal_notify != NULL)
+			fatal_notify(code, buf + msg, len - msg);
+	}
 	if (fatal_cleanup != NULL)
 		fatal_cleanup();
 	_exit(code);

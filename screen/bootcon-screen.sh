@@ -46,20 +46,23 @@ name=@bootcon-${STY%%.*}-$WINDOW
 screen -S "$STY" -p "$WINDOW" -X title "$name"
 
 # A server that fails (the name in use, say) exits at once and its window
-# closes with its message: a watcher reads the server's readiness channel
-# (-d 3) and, when it ends with no newline, says so on screen's message
-# line.  The watcher is orphaned (not a child of the server), ignores the
-# SIGHUP of the window's end, and screen's \ $ ^ in the message are escaped.
+# closes: a watcher reads the server's readiness channel (-d 3), a newline
+# once it listens or its one-line report "CODE MESSAGE", and shows the
+# report on screen's message line.  The watcher is orphaned (not a child of
+# the server), ignores the SIGHUP of the window's end, and screen's \ $ ^
+# in the message are escaped.
 watch() {
 	trap '' HUP
 	exec <"$1/ready" >/dev/null 2>&1
 	rm -rf "$1"
-	IFS= read -r _ && exit 0
-	if awk -v n="$name" '$8 == n { f = 1 } END { exit !f }' /proc/net/unix; then
-		m="bootcon: socket name in use: $name"
-	else
-		m="bootcon: bootcon-server exited before listening on $name"
+	# A newline: it listens.  Else its report, or nothing (it died).
+	if IFS= read -r line; then
+		[ -n "$line" ] || exit 0
 	fi
+	case $line in
+	[0-9]*' '*) m="bootcon: ${line#* }" ;;
+	*) m="bootcon: bootcon-server exited before listening on $name" ;;
+	esac
 	m=$(printf '%s\n' "$m" | sed 's/[\\$^]/\\&/g')
 	screen -S "$STY" -X echo "$m"
 }

@@ -91,3 +91,36 @@ teardown() {
 	[ "$(od -An -c "$T"/ready.* | tr -d ' ')" = '\n' ]
 	run -0 fakeclient -s "$SOCK" leave
 }
+
+# Run bootcon-server ARGS... with -d 4 on a pty of its own; expect exit CODE,
+# and on fd 4 exactly one line "CODE MESSAGE" where MESSAGE is the fatal
+# line of its stderr without the "bootcon-server: fatal: " prefix.
+reports() {
+	local code=$1
+	shift
+	run ptyrun bootcon-server "$@" -d 4 4>"$T/report"
+	[ "$status" -eq "$code" ]
+	lines_are "$T/report" 1
+	msg=$(grep '^bootcon-server: fatal: ' <<<"$output" | tr -d '\r')
+	[ -n "$msg" ]
+	[ "$(cat "$T/report")" = "$code ${msg#bootcon-server: fatal: }" ]
+}
+
+@test "bootcon-server -d: a failure to start is reported on the readiness fd as one line, its exit code and message" {
+	reports 100 -x -s "$SOCK"
+	reports 100 -s "$SOCK" -u no-such-user-bct
+	reports 100 -s no-slash
+	reports 100 -s "$SOCK" extra
+	fake_server silent
+	reports 1 -s "$SOCK"
+	mkdir -m 777 "$T/open"
+	reports 1 -s "$T/open/sock"
+	# Not a terminal: the report, without ptyrun.
+	run -1 bootcon-server -s "$SOCK-2" -d 4 4>"$T/report" </dev/null
+	[[ "$(cat "$T/report")" == "1 fds 0, 1 and 2 must be one terminal: "* ]]
+	# Listening: the newline alone, as before.
+	ptyrun bootcon-server -s "$SOCK-3" -d 4 4>"$T/ok" </dev/null >/dev/null 2>&1 3>&- &
+	hh_track $!
+	wait_until "[ -s '$T/ok' ]"
+	[ "$(od -An -c "$T/ok" | tr -d ' ')" = '\n' ]
+}

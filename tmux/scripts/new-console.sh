@@ -50,6 +50,7 @@ if ! pane=$(tmux new-window -t "$session:" -c / -n bootcon -P -F '#{pane_id}' \
 fi
 name=$(tmux show-options -wv -t "$pane" @bootcon-socket 2>/dev/null)
 
+# A newline once it listens, else its one-line report "CODE MESSAGE".
 if command -v timeout >/dev/null 2>&1; then
 	ready=$(timeout 10 cat "$fifo" 2>/dev/null; echo " $?")
 else
@@ -59,32 +60,34 @@ if [ "$ready" = "$NL 0" ]; then
 	display "bootcon: $name is waiting: bootcon exec -s $name PROG"
 	exit 0
 fi
+report=${ready% *}
+report=${report%"$NL"}
 
-# It did not come up: show the server's message, close the window.
-status='' dead='' msg=''
+# It did not come up: close the window, show the server's report, else how
+# it ended as tmux recorded it.
+status=''
 n=0
-while [ "$n" -lt 250 ]; do
+while [ -z "$report" ] && [ "$n" -lt 250 ]; do
 	line=$(tmux list-panes -a -F '#{pane_id} #{pane_dead} #{pane_dead_status}' |
 	    grep "^$pane ")
 	case $line in
 	'') break ;;
-	"$pane 1 "?*) status=${line##* } dead=1; break ;;
+	"$pane 1 "?*) status=${line##* }; break ;;
 	# tmux 3.3a sometimes never records the exit status: wait briefly.
-	"$pane 1 "*) dead=1; [ "$n" -lt 25 ] || break ;;
+	"$pane 1 "*) [ "$n" -lt 25 ] || break ;;
 	*) [ "${ready##* }" = 0 ] || break ;;
 	esac
 	sleep 0.02 2>/dev/null || sleep 1
 	n=$((n + 1))
 done
-if [ -n "$dead" ]; then
-	msg=$(tmux capture-pane -p -J -S - -t "$pane" | grep '^bootcon-server: ' | tail -n 1)
-fi
 tmux kill-window -t "$pane" 2>/dev/null
-if [ -n "$msg" ]; then
-	msg=${msg#bootcon-server: }
-	display "bootcon: ${msg#fatal: }"
-elif [ -n "$status" ]; then
-	display "bootcon: bootcon-server exited with status $status"
-else
-	display "bootcon: bootcon-server did not start listening on $name"
-fi
+case $report in
+[0-9]*' '*) display "bootcon: ${report#* }" ;;
+*)
+	if [ -n "$status" ]; then
+		display "bootcon: bootcon-server exited with status $status"
+	else
+		display "bootcon: bootcon-server did not start listening on $name"
+	fi
+	;;
+esac
