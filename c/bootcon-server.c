@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +34,7 @@
 #endif
 
 #define USAGE "usage: bootcon-server [-s SOCKET] [-u UID]... [-1] [-d FD] " \
-	"[-q | -v]"
+	"[-q | -v]\n       bootcon-server -Q [-s SOCKET]"
 #define MAXUIDS 16
 #define ACK_TIMEOUT_MS 5000
 /* How long a line may wait for the window; once one did, none waits. */
@@ -49,6 +51,8 @@ static struct termios saved_tio;
 static int have_tio;
 static int bound;
 static int notify = -1;
+static pid_t holder = -1;
+static char holder_name[BC_NAME_MAX + 2];
 
 /* Write one "bootcon: ..." line into the window; with -q, only if ALWAYS. */
 static void __attribute__((format(printf, 2, 3)))
@@ -406,6 +410,41 @@ wait_ack(int c, pid_t peer, pid_t *pid, int *pfd, char *name, size_t namelen)
 	return read_ack(c, peer, pid, pfd, name, namelen);
 }
 
+/*
+ * Succeed if the peer on C has an address of its own: it asks for our
+ * state; a hand-off client's socket is unbound.
+ */
+static int
+is_query(int c)
+{
+	struct sockaddr_un sun;
+	socklen_t len = sizeof(sun);
+
+	return getpeername(c, (struct sockaddr *)&sun, &len) == 0 &&
+	    len > offsetof(struct sockaddr_un, sun_path);
+}
+
+/* Tell the peer on C, if allowed, "waiting" or "busy PID NAME". */
+static void
+answer_query(int c)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	char buf[64];
+	int n;
+
+	if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+	    !allowed(cred.uid))
+		return;
+	if (holder > 0)
+		n = snprintf(buf, sizeof(buf), "busy %d %s\n", (int)holder,
+		    holder_name);
+	else
+		n = snprintf(buf, sizeof(buf), "waiting\n");
+	if (send(c, buf, n, MSG_NOSIGNAL) < 0)
+		info("unable to answer pid %d's query:", (int)cred.pid);
+}
+
 /* Turn away connections while busy: allowed peers are told so, others not. */
 static void
 refuse_busy(void)
@@ -417,7 +456,9 @@ refuse_busy(void)
 
 	while ((c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0) {
 		len = sizeof(cred);
-		if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
+		if (is_query(c))
+			answer_query(c);
+		else if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
 		    allowed(cred.uid) &&
 		    send(c, &busy, 1, MSG_NOSIGNAL) < 0)
 			info("unable to tell pid %d that we are busy:", (int)cred.pid);
@@ -509,7 +550,10 @@ serve(int c, int once)
 		return -1;
 	}
 	close(c);
+	holder = pid;
+	memcpy(holder_name, name, sizeof(holder_name));
 	serve_busy(pid, pfd);
+	holder = -1;
 	if (pfd >= 0)
 		close(pfd);
 	restore_terminal();
@@ -549,6 +593,11 @@ serve_forever(int once)
 				warn("unable to wait:");
 			continue;
 		}
+		if (is_query(c)) {
+			answer_query(c);
+			close(c);
+			continue;
+		}
 		if (serve(c, once) < 0) {
 			close(c);
 			continue;
@@ -556,6 +605,51 @@ serve_forever(int once)
 		if (once)
 			stop(0);
 	}
+}
+
+/* As a client, ask the server on the socket for its state; print it. */
+static int
+query(void)
+{
+	struct sockaddr_un me;
+	struct pollfd p;
+	long long end = now_ms() + 2000, left;
+	char buf[128];
+	size_t got = 0;
+	ssize_t n;
+	int r;
+
+	p.fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (p.fd < 0)
+		fatal(EX_SYS, "unable to create a socket:");
+	/* An address of our own (autobind) is what makes this a query. */
+	memset(&me, 0, sizeof(me));
+	me.sun_family = AF_UNIX;
+	if (bind(p.fd, (struct sockaddr *)&me, sizeof(sa_family_t)) < 0)
+		fatal(EX_SYS, "unable to bind a socket:");
+	if (connect(p.fd, (struct sockaddr *)&addr.sun, addr.len) < 0)
+		fatal(EX_SYS, "unable to connect to %s:", sockname);
+	p.events = POLLIN;
+	while (got < sizeof(buf) - 1 && memchr(buf, '\n', got) == NULL) {
+		left = end - now_ms();
+		r = left > 0 ? poll(&p, 1, (int)left) : 0;
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			fatal(EX_SYS, "no answer from %s", sockname);
+		n = read(p.fd, buf + got, sizeof(buf) - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	if (got == 0 || buf[got - 1] != '\n')
+		fatal(EX_REFUSED, "%s did not answer (not allowed, or no bootcon-server)",
+		    sockname);
+	if (fwrite(buf, 1, got, stdout) != got || fflush(stdout) != 0)
+		fatal(EX_SYS, "unable to write the answer:");
+	return 0;
 }
 
 /* Parse a -u argument, a uid number or a user name, into *UID; 0 or -1. */
@@ -614,7 +708,7 @@ usage_error(char *err, const char *fmt, ...)
 int
 main(int argc, char **argv)
 {
-	int once = 0, opt, fds[3] = { 0, 1, 2 }, flags[3];
+	int once = 0, ask = 0, opt, fds[3] = { 0, 1, 2 }, flags[3];
 	const char *sopt = NULL;
 	char why[128], err[200] = "", *end;
 	uid_t uid;
@@ -625,9 +719,10 @@ main(int argc, char **argv)
 	uids[nuids++] = geteuid();
 	opterr = 0;
 	/* The whole line first: a usage error is reported on -d's fd too. */
-	while ((opt = getopt(argc, argv, ":s:u:1d:qvh")) != -1) {
+	while ((opt = getopt(argc, argv, ":s:u:1d:qvhQ")) != -1) {
 		switch (opt) {
 		case 's': sopt = optarg; break;
+		case 'Q': ask = 1; break;
 		case 'u':
 			if (parse_uid(optarg, &uid) < 0)
 				usage_error(err, "unknown user: %s", optarg);
@@ -675,6 +770,10 @@ main(int argc, char **argv)
 		    errno == ENAMETOOLONG ? "too long" : sockname[0] == '@' ?
 		    "an abstract name needs a character after @" :
 		    "neither @name nor a path");
+	if (ask && (once || notify >= 0 || nuids > 2))
+		fatal(EX_USAGE, "-Q takes no option but -s, -q and -v");
+	if (ask)
+		return query();
 	if (same_terminal(fds, flags, why, sizeof(why)) < 0)
 		fatal(EX_REFUSED, "fds 0, 1 and 2 must be one terminal: %s", why);
 	have_tio = tcgetattr(0, &saved_tio) == 0;

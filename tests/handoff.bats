@@ -230,6 +230,35 @@ teardown() {
 	[ "$ST" -eq 0 ]
 }
 
+@test "the server answers a query for its state: waiting, busy with the pid and name that took it, waiting again" {
+	start_server
+	run -0 bootcon-server -Q -s "$SOCK"
+	[ "$output" = waiting ]
+	bg /dev/null "$T/out" "$T/err" bootcon-exec -s "$SOCK" -- fdprobe -w
+	wait_pane "$PANE" '^fdprobe ready'
+	run -0 bootcon-server -Q -s "$SOCK"
+	[ "$output" = "busy $BG fdprobe" ]
+	tx send-keys -t "$PANE" C-d
+	reap "$BG"
+	wait_pane "$PANE" '^bootcon: pid [0-9]+ \(fdprobe\) exited'
+	run -0 bootcon-server -Q -s "$SOCK"
+	[ "$output" = waiting ]
+	# A query is no hand-off: the window says nothing of it.
+	[ "$(pane "$PANE" | grep -c '^bootcon: ')" -eq 3 ]
+}
+
+@test "a state query from a uid the server does not serve gets nothing (exit 1); with no server, exit 111" {
+	need_root
+	start_server
+	run -1 --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
+		bootcon-server -Q -s "$SOCK"
+	[ -z "$output" ]
+	[[ "$stderr" == *"did not answer"* ]]
+	run -111 --separate-stderr bootcon-server -Q -s "$SOCK-none"
+	[[ "$stderr" == *"unable to connect to $SOCK-none"* ]]
+	run -100 bootcon-server -Q -1 -s "$SOCK"
+}
+
 @test "while busy the server holds a pidfd for the handed process" {
 	start_server
 	run grep -h '^Pid:' /proc/"$SPID"/fdinfo/*
