@@ -117,15 +117,19 @@ install: all static
 	install -d -m 755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
 	    $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(DATADIR)/tmux/scripts $(DESTDIR)$(DATADIR)/screen \
+	    $(DESTDIR)$(DATADIR)/shell \
 	    $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(SYSTEMDUNITDIR) \
 	    $(DESTDIR)$(SYSTEMDGENDIR)
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)/
 	install -m 755 $(STATIC) $(DESTDIR)$(LIBEXECDIR)/
-	sed 's|^BOOTCON_BIN=.*|BOOTCON_BIN=$${BOOTCON_BIN:-$(BINDIR)}|' shell/bootcon \
+	install -m 644 shell/bootcon-find.sh $(DESTDIR)$(DATADIR)/shell/
+	sed -e 's|^BOOTCON_BIN=.*|BOOTCON_BIN=$${BOOTCON_BIN:-$(BINDIR)}|' \
+	    -e 's|^BOOTCON_LIB=.*|BOOTCON_LIB=$(DATADIR)/shell|' shell/bootcon \
 	    >$(DESTDIR)$(BINDIR)/bootcon
 	chmod 755 $(DESTDIR)$(BINDIR)/bootcon
 	sed -e 's|^BOOTCON_BIN=.*|BOOTCON_BIN=$${BOOTCON_BIN:-$(LIBEXECDIR)}|' \
 	    -e 's|^BOOTCON_CMD=.*|BOOTCON_CMD=$(BINDIR)/bootcon|' \
+	    -e 's|^BOOTCON_LIB=.*|BOOTCON_LIB=$(DATADIR)/shell|' \
 	    -e 's|^BOOTCON_BOOT_CONF=.*|BOOTCON_BOOT_CONF=$(DATADIR)/boot.tmux.conf|' shell/bootcon-init \
 	    >$(DESTDIR)$(SBINDIR)/bootcon-init
 	chmod 755 $(DESTDIR)$(SBINDIR)/bootcon-init
@@ -136,6 +140,7 @@ install: all static
 	sed -e 's|^BOOTCON_LIBEXEC=.*|BOOTCON_LIBEXEC=$(LIBEXECDIR)|' \
 	    -e 's|^BOOTCON_CMD=.*|BOOTCON_CMD=$(BINDIR)/bootcon|' \
 	    -e 's|^BOOTCON_BOOT_CONF=.*|BOOTCON_BOOT_CONF=$(DATADIR)/boot.tmux.conf|' \
+	    -e 's|^BOOTCON_LIB=.*|BOOTCON_LIB=$(DATADIR)/shell|' \
 	    shell/initramfs-tools/hooks/bootcon >$(DESTDIR)$(INITRAMFSDIR)/hooks/bootcon
 	chmod 755 $(DESTDIR)$(INITRAMFSDIR)/hooks/bootcon
 	for f in $(INITRAMFS_SCRIPTS); do \

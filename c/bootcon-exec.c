@@ -32,7 +32,8 @@
 #endif
 
 #define USAGE "usage: bootcon-exec [-s SOCKET] [-t SECONDS] [-f] [-c | -C] " \
-	"[-q | -v] [--console] [--] PROG [ARG]..."
+	"[-q | -v] [--console] [--] PROG [ARG]...\n" \
+	"       bootcon-exec --no-handoff [--] PROG [ARG]..."
 #define MAXFDS 8
 
 static const char *sockname;
@@ -697,6 +698,7 @@ acknowledge(int s, int tty, const char *prog)
 
 static const struct option longopts[] = {
 	{ "console", no_argument, NULL, 'K' },
+	{ "no-handoff", no_argument, NULL, 'N' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -706,7 +708,8 @@ int
 main(int argc, char **argv)
 {
 	struct bc_addr addr;
-	int fallback = 0, ctty = -1, console = 0, sock = -1, opt, r, addr_ok;
+	int fallback = 0, ctty = -1, console = 0, direct = 0, sock = -1, opt, r;
+	int addr_ok;
 	int rfd[3] = { -1, -1, -1 }, flags[3];
 	const char *sopt = NULL, *path;
 	char buf[PATH_MAX], msg[200];
@@ -744,6 +747,9 @@ main(int argc, char **argv)
 			break;
 		case 'K':
 			console = 1;
+			break;
+		case 'N':
+			direct = 1;
 			break;
 		case 'h':
 			printf("%s\n", USAGE);
@@ -793,7 +799,7 @@ main(int argc, char **argv)
 		fatal(path == NULL || errno == ENOENT || errno == ENOTDIR ?
 		    EX_NOTFOUND : EX_NOEXEC, "unable to execute %s: %s", prog[0],
 		    path == NULL ? "not found" : strerror(errno));
-	if (!pid1)
+	if (!pid1 && !direct)
 		fork_if_group_leader();
 	/*
 	 * setsid() is slow where the kernel makes each session a scheduler
@@ -802,7 +808,9 @@ main(int argc, char **argv)
 	 */
 	early_session = !fallback;
 
-	if (addr_ok)
+	if (direct)
+		r = -1;
+	else if (addr_ok)
 		r = take(&addr, &sock, rfd, flags);
 	else {
 		snprintf(why, sizeof(why), "bad socket name %.100s", sockname);
@@ -820,7 +828,7 @@ main(int argc, char **argv)
 		close_all(rfd, 3);
 		close(sock);
 	}
-	if (r != 0) {
+	if (r > 0) {
 		if (!fallback)
 			fatal(r, "%s", why);
 		warn("%s; running %s on the original stdio", why, prog[0]);

@@ -25,20 +25,14 @@ if [ -z "${STY:-}" ] || [ -z "${WINDOW:-}" ]; then
 	fail "not run in a screen window (STY and WINDOW unset)" 100
 fi
 
-server=
-if [ -n "$BOOTCON_BIN" ]; then
-	set -- "$BOOTCON_BIN"
-else
-	set -- "$here/../c" "$here/../../../bin"
-fi
-for d; do
-	if [ -f "$d/bootcon-server" ] && [ -x "$d/bootcon-server" ]; then
-		server=$d/bootcon-server
-		break
-	fi
-done
-[ -n "$server" ] || server=$(command -v bootcon-server) ||
+# shellcheck source=shell/bootcon-find.sh
+. "$here/../shell/bootcon-find.sh" ||
+    fail "$here/../shell/bootcon-find.sh is missing" 127
+# As bootcon finds it: the repository's build (c/), else PREFIX/bin for an
+# installed snippet in PREFIX/share/bootcon, else $PATH.
+bootcon_find bootcon-server "$here/../c" "$here/../../../bin" ||
     fail "bootcon-server not found: build bootcon (make) or set BOOTCON_BIN" 127
+server=$REPLY
 
 name=@bootcon-${STY%%.*}-$WINDOW
 # The title (screen -X, as an escape sequence could be flushed unread when

@@ -103,8 +103,9 @@ press() {
 
 @test "C-a J without findable helpers says so; Enter closes the window" {
 	local p=$T/copy
-	mkdir -p "$p"
+	mkdir -p "$p" "$T/shell"
 	cp "$ROOT/screen/bootcon-screen.sh" "$p/"
+	cp "$ROOT/shell/bootcon-find.sh" "$T/shell/"
 	snippet "$p"
 	# Neither beside the helper nor in PATH.
 	PATH=${PATH//"$ROOT/c:"/}

@@ -5,7 +5,7 @@
 
 # $stderr and $stderr_lines come from "run --separate-stderr"; each test runs
 # in a subshell of its own, so changing a global inside one is intended.
-# shellcheck disable=SC2154
+# shellcheck disable=SC2154,SC2030,SC2031
 
 load test_helper
 load handoff_helper

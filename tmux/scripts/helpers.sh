@@ -27,27 +27,18 @@ display() {
 	fi
 }
 
-# Find bootcon-server: in @bootcon-bin when set, else in $BOOTCON_BIN
-# (set at install), the repository's build (c/), or PREFIX/bin for an
-# installed plugin in PREFIX/share/bootcon.  Never the tmux server's PATH.
+# shellcheck source=shell/bootcon-find.sh
+. "$PLUGIN_DIR/../shell/bootcon-find.sh"
+
+# Find bootcon-server as bootcon does (bootcon-find.sh), with @bootcon-bin
+# in place of $BOOTCON_BIN when set, and never the tmux server's PATH: the
+# repository's build (c/), else PREFIX/bin for an installed plugin in
+# PREFIX/share/bootcon.
 find_server() {
 	bin=$(get_tmux_option @bootcon-bin "")
 	case $bin in \~/*) bin=$HOME/${bin#\~/} ;; esac
-	if [ -n "$bin" ]; then
-		set -- "$bin"
-	elif [ -n "${BOOTCON_BIN:-}" ]; then
-		set -- "$BOOTCON_BIN"
-	else
-		set -- "$PLUGIN_DIR/../c" "$PLUGIN_DIR/../../../bin"
-	fi
-	for d; do
-		if [ -f "$d/bootcon-server" ] && [ -x "$d/bootcon-server" ]; then
-			case $d in
-			/*) printf '%s\n' "$d/bootcon-server" ;;
-			*) printf '%s\n' "$PWD/$d/bootcon-server" ;;
-			esac
-			return 0
-		fi
-	done
-	return 1
+	[ -z "$bin" ] || BOOTCON_BIN=$bin
+	BOOTCON_FIND_PATH=no
+	bootcon_find bootcon-server "$PLUGIN_DIR/../c" "$PLUGIN_DIR/../../../bin" &&
+		printf '%s\n' "$REPLY"
 }
