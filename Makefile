@@ -92,8 +92,9 @@ fuzz:
 deps:
 	@sh tests/deps.sh check
 
+# Everything the tests use: the static helpers too when musl is there.
 check: deps
-	@$(MAKE) -s all helpers $(FUZZERS)
+	@$(MAKE) -s all helpers $(FUZZERS) $(if $(shell command -v $(MUSLCC)),static)
 	@sh tests/run
 
 test: check
