@@ -78,17 +78,25 @@ pane_dead() {
 # Start bootcon-server with extra ARGS on $SOCK as the command of a new
 # window (exec'd by the pane's shell, so it is the session leader, as
 # "bootcon start" runs it; $SERVER_WRAP, if set, is a command prefix such as
-# setstate or setpriv); wait until it listens; set PANE, SPID (its pid) and
-# PTY (the window's terminal).
+# setstate or setpriv; with SERVER_CHILD=1 it runs as a child of the pane's
+# shell instead, whose session keeps the terminal as its controlling
+# terminal); wait until it listens; set PANE, SPID (its pid) and PTY (the
+# window's terminal).
 start_server() {
-	local ready
+	local ready cmd
 	ready=$(mktemp "$T/ready.XXXXXX")
-	PANE=$(window "exec ${SERVER_WRAP:-} bootcon-server -s '$SOCK' -d 4 $* 4>'$ready'")
+	cmd="${SERVER_WRAP:-} bootcon-server -s '$SOCK' -d 4 $* 4>'$ready'"
+	if [ -n "${SERVER_CHILD:-}" ]; then
+		PANE=$(window "$cmd; echo server ended; exec cat")
+	else
+		PANE=$(window "exec $cmd")
+	fi
 	wait_until "[ -s '$ready' ]" || {
 		pane "$PANE" >&2
 		return 1
 	}
 	SPID=$(pane_fmt "$PANE" '#{pane_pid}')
+	[ -z "${SERVER_CHILD:-}" ] || SPID=$(pgrep -P "$SPID" -x bootcon-server)
 	PTY=$(pane_fmt "$PANE" '#{pane_tty}')
 }
 

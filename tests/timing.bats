@@ -19,22 +19,6 @@ teardown() {
 	hh_teardown
 }
 
-# Start bootcon-server with extra ARGS as a child of the window's shell, so
-# that the shell's session keeps the terminal as its controlling terminal
-# (a client cannot take it without force, and says so in the window); set
-# PANE and SPID.
-start_nonleader_server() {
-	local ready
-	ready=$(mktemp "$T/ready.XXXXXX")
-	PANE=$(window "bootcon-server -s '$SOCK' -d 4 $* 4>'$ready'; echo server ended; exec cat")
-	wait_until "[ -s '$ready' ]" || {
-		pane "$PANE" >&2
-		return 1
-	}
-	SPID=$(pgrep -P "$(pane_fmt "$PANE" '#{pane_pid}')" -x bootcon-server)
-	[ -n "$SPID" ]
-}
-
 # Stop the window's output as a user typing ^S would, and check it stopped.
 stop_output() {
 	tx send-keys -t "$PANE" C-s
@@ -60,7 +44,7 @@ ends_within() {
 }
 
 @test "output stopped (^S): the client's line in the window (no job control, or -v's by force) never holds the hand-off past -t" {
-	start_nonleader_server
+	SERVER_CHILD=1 start_server
 	stop_output
 	ends_within 3 bootcon-exec -v -t 1 -s "$SOCK" -- true
 	# The line was dropped, not left blocking: the server is free again.
@@ -69,7 +53,7 @@ ends_within() {
 
 @test "output stopped (^S): a client of another uid gets the window within -t, its 'no job control' line dropped" {
 	need_root
-	start_nonleader_server -u 65534
+	SERVER_CHILD=1 start_server -u 65534
 	stop_output
 	ends_within 3 setpriv --reuid=65534 --regid=65534 --clear-groups \
 		bootcon-exec -t 1 -s "$SOCK" -- true

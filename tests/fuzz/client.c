@@ -8,6 +8,8 @@
  */
 #include <stdint.h>
 
+#include "../helpers/helper.h"
+
 #define main bootcon_exec_main
 #include "bootcon-exec.c"
 #undef main
@@ -62,49 +64,16 @@ setup(void)
 	timeout = 1;
 }
 
-/* Count this process's open fds. */
-static int
-open_fds(void)
-{
-	int fd, n = 0;
-
-	for (fd = 0; fd < 256; fd++)
-		if (fcntl(fd, F_GETFD) >= 0)
-			n++;
-	return n;
-}
-
 /* Send one message: TAG (or no data if NODATA) with N fds of KIND bytes K. */
 static void
 send_msg(int s, unsigned char tag, const uint8_t *k, int n, int nodata)
 {
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(10 * sizeof(int))];
-	} u;
-	struct iovec iov = { &tag, nodata ? 0 : 1 };
-	struct msghdr msg;
-	struct cmsghdr *cm;
-	int i, fd;
+	int fds[10], i;
 
-	memset(&msg, 0, sizeof(msg));
-	memset(&u, 0, sizeof(u));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	if (n > 0) {
-		msg.msg_control = u.buf;
-		msg.msg_controllen = CMSG_SPACE(n * sizeof(int));
-		cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(n * sizeof(int));
-		for (i = 0; i < n; i++) {
-			fd = kinds[k[i] % NKINDS];
-			memcpy(CMSG_DATA(cm) + i * sizeof(int), &fd, sizeof(int));
-		}
-	}
+	for (i = 0; i < n && i < 10; i++)
+		fds[i] = kinds[k[i] % NKINDS];
 	/* A message with fds but no data is refused by the kernel: fine. */
-	if (sendmsg(s, &msg, MSG_NOSIGNAL) < 0 && errno != EINVAL &&
+	if (send_fds(s, &tag, nodata ? 0 : 1, fds, i) < 0 && errno != EINVAL &&
 	    errno != EPIPE)
 		abort();
 }
@@ -146,7 +115,7 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t len)
 		return 0;
 	tag = d[0] < 0x80 ? BC_TAG : d[0];
 	nmsg = d[1] & 3;
-	before = open_fds();
+	before = count_open_fds();
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0,
 	    sv) < 0)
 		abort();
@@ -170,7 +139,7 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t len)
 	close(sv[0]);
 	if (!(d[1] & 4))
 		close(sv[1]);
-	if (open_fds() != before)
+	if (count_open_fds() != before)
 		abort();
 	return 0;
 }

@@ -8,50 +8,19 @@
  */
 #include <stdint.h>
 
+#include "../helpers/helper.h"
+
 #define main bootcon_server_main
 #include "bootcon-server.c"
 #undef main
-
-/* Count this process's open fds. */
-static int
-open_fds(void)
-{
-	int fd, n = 0;
-
-	for (fd = 0; fd < 256; fd++)
-		if (fcntl(fd, F_GETFD) >= 0)
-			n++;
-	return n;
-}
 
 /* Send LEN bytes of BUF on S, with N copies of /dev/null's fd NUL attached. */
 static void
 send_part(int s, const uint8_t *buf, size_t len, int n, int nul)
 {
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(4 * sizeof(int))];
-	} u;
-	struct iovec iov = { (void *)buf, len };
-	struct msghdr msg;
-	struct cmsghdr *cm;
-	int i;
+	int fds[4] = { nul, nul, nul, nul };
 
-	memset(&msg, 0, sizeof(msg));
-	memset(&u, 0, sizeof(u));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	if (n > 0 && len > 0) {
-		msg.msg_control = u.buf;
-		msg.msg_controllen = CMSG_SPACE(n * sizeof(int));
-		cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(n * sizeof(int));
-		for (i = 0; i < n; i++)
-			memcpy(CMSG_DATA(cm) + i * sizeof(int), &nul, sizeof(int));
-	}
-	if (len > 0 && sendmsg(s, &msg, MSG_NOSIGNAL) < 0)
+	if (len > 0 && send_fds(s, buf, len, fds, n) < 0)
 		abort();
 }
 
@@ -77,7 +46,7 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t len)
 	}
 	if (len < 1)
 		return 0;
-	before = open_fds();
+	before = count_open_fds();
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 ||
 	    setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0)
 		abort();
@@ -111,7 +80,7 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t len)
 	close(sv[0]);
 	if (d[0] & 4)
 		close(sv[1]);
-	if (open_fds() != before)
+	if (count_open_fds() != before)
 		abort();
 	return 0;
 }

@@ -94,28 +94,7 @@ openpty_slave(int flags)
 static void
 sendfds(int c, unsigned char tag, const int *fds, int n)
 {
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(8 * sizeof(int))];
-	} u;
-	struct iovec iov = { &tag, 1 };
-	struct msghdr msg;
-	struct cmsghdr *cm;
-
-	memset(&msg, 0, sizeof(msg));
-	memset(&u, 0, sizeof(u));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	if (n > 0) {
-		msg.msg_control = u.buf;
-		msg.msg_controllen = CMSG_SPACE(n * sizeof(int));
-		cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(n * sizeof(int));
-		memcpy(CMSG_DATA(cm), fds, n * sizeof(int));
-	}
-	if (sendmsg(c, &msg, MSG_NOSIGNAL) != 1)
+	if (send_fds(c, &tag, 1, fds, n) != 1)
 		event("send failed: %s", strerror(errno));
 }
 

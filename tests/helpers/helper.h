@@ -10,6 +10,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -52,6 +53,51 @@ mkaddr(struct sockaddr_un *sun, const char *name)
 		return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
 	}
 	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
+}
+
+/*
+ * Send LEN bytes of BUF on S with the N fds of FDS attached (at most 16;
+ * none if N is 0); return sendmsg's result.
+ */
+static inline ssize_t
+send_fds(int s, const void *buf, size_t len, const int *fds, int n)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(16 * sizeof(int))];
+	} u;
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr msg;
+	struct cmsghdr *cm;
+
+	if (n > 16)
+		n = 16;
+	memset(&msg, 0, sizeof(msg));
+	memset(&u, 0, sizeof(u));
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	if (n > 0) {
+		msg.msg_control = u.buf;
+		msg.msg_controllen = CMSG_SPACE(n * sizeof(int));
+		cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(n * sizeof(int));
+		memcpy(CMSG_DATA(cm), fds, n * sizeof(int));
+	}
+	return sendmsg(s, &msg, MSG_NOSIGNAL);
+}
+
+/* Count the fds open in this process, below 256. */
+static inline int
+count_open_fds(void)
+{
+	int fd, n = 0;
+
+	for (fd = 0; fd < 256; fd++)
+		if (fcntl(fd, F_GETFD) >= 0)
+			n++;
+	return n;
 }
 
 /* Parse a signal given as a number or a name with or without "SIG"; return 0 if unknown. */
