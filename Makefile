@@ -26,6 +26,7 @@ override CPPFLAGS += -D_GNU_SOURCE -DBOOTCON_VERSION='"$(VERSION)"'
 PROGS = c/bootcon-server c/bootcon-exec c/bootcon-mirror
 STATIC = c/static/bootcon-server c/static/bootcon-exec c/static/bootcon-mirror
 COMMON = c/util.c
+CONSOLE = c/console.c
 HDRS = c/bootcon.h
 HELPERS = $(patsubst %.c,%,$(wildcard tests/helpers/*.c))
 
@@ -34,24 +35,24 @@ all: $(PROGS) screen/bootcon.screenrc
 screen/bootcon.screenrc: screen/bootcon.screenrc.in
 	sed 's|@BOOTCON_SCREEN_DIR@|$(CURDIR)/screen|g' screen/bootcon.screenrc.in >$@
 
-c/bootcon-server: c/bootcon-server.c $(COMMON) $(HDRS)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ c/bootcon-server.c $(COMMON) $(LDLIBS)
+c/bootcon-server: c/bootcon-server.c $(COMMON) $(CONSOLE) $(HDRS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ c/bootcon-server.c $(COMMON) $(CONSOLE) $(LDLIBS)
 
-c/bootcon-exec: c/bootcon-exec.c $(COMMON) $(HDRS)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ c/bootcon-exec.c $(COMMON) $(LDLIBS)
+c/bootcon-exec: c/bootcon-exec.c $(COMMON) $(CONSOLE) $(HDRS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ c/bootcon-exec.c $(COMMON) $(CONSOLE) $(LDLIBS)
 
 c/bootcon-mirror: c/bootcon-mirror.c $(COMMON) $(HDRS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ c/bootcon-mirror.c $(COMMON) $(LDLIBS)
 
 static: $(STATIC)
 
-c/static/bootcon-server: c/bootcon-server.c $(COMMON) $(HDRS)
+c/static/bootcon-server: c/bootcon-server.c $(COMMON) $(CONSOLE) $(HDRS)
 	@mkdir -p c/static
-	$(MUSLCC) $(CPPFLAGS) $(STATIC_CFLAGS) -static -o $@ c/bootcon-server.c $(COMMON)
+	$(MUSLCC) $(CPPFLAGS) $(STATIC_CFLAGS) -static -o $@ c/bootcon-server.c $(COMMON) $(CONSOLE)
 
-c/static/bootcon-exec: c/bootcon-exec.c $(COMMON) $(HDRS)
+c/static/bootcon-exec: c/bootcon-exec.c $(COMMON) $(CONSOLE) $(HDRS)
 	@mkdir -p c/static
-	$(MUSLCC) $(CPPFLAGS) $(STATIC_CFLAGS) -static -o $@ c/bootcon-exec.c $(COMMON)
+	$(MUSLCC) $(CPPFLAGS) $(STATIC_CFLAGS) -static -o $@ c/bootcon-exec.c $(COMMON) $(CONSOLE)
 
 c/static/bootcon-mirror: c/bootcon-mirror.c $(COMMON) $(HDRS)
 	@mkdir -p c/static
@@ -70,11 +71,11 @@ FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -Wall -Wextra -I c
 FUZZERS = tests/fuzz/client-fuzz tests/fuzz/server-fuzz
 
-tests/fuzz/client-fuzz: tests/fuzz/client.c c/bootcon-exec.c $(COMMON) $(HDRS)
-	$(FUZZCC) $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ tests/fuzz/client.c $(COMMON)
+tests/fuzz/client-fuzz: tests/fuzz/client.c c/bootcon-exec.c $(COMMON) $(CONSOLE) $(HDRS)
+	$(FUZZCC) $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ tests/fuzz/client.c $(COMMON) $(CONSOLE)
 
-tests/fuzz/server-fuzz: tests/fuzz/server.c c/bootcon-server.c $(COMMON) $(HDRS)
-	$(FUZZCC) $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ tests/fuzz/server.c $(COMMON)
+tests/fuzz/server-fuzz: tests/fuzz/server.c c/bootcon-server.c $(COMMON) $(CONSOLE) $(HDRS)
+	$(FUZZCC) $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ tests/fuzz/server.c $(COMMON) $(CONSOLE)
 
 fuzz:
 	@sh tests/deps.sh fuzz

@@ -1,6 +1,5 @@
 /* bootcon-server: hand this window's terminal to the processes that ask. */
 #include <sys/ioctl.h>
-#include <sys/mount.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -90,14 +89,10 @@ say_budget(void)
 static void
 cleanup(void)
 {
-	struct stat con, tty;
-
 	if (bound && !addr.abstract && unlink(addr.sun.sun_path) < 0 &&
 	    errno != ENOENT)
 		warn("unable to remove %s:", sockname);
-	if (geteuid() == 0 && stat("/dev/console", &con) == 0 &&
-	    fstat(0, &tty) == 0 && S_ISCHR(con.st_mode) &&
-	    con.st_rdev == tty.st_rdev && umount2("/dev/console", MNT_DETACH) == 0)
+	if (geteuid() == 0 && release_console(-1, 0) > 0)
 		info("gave /dev/console back to the kernel's console");
 }
 

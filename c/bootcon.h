@@ -63,4 +63,8 @@ int	same_terminal(const int[3], int[3], char *, size_t);
 int	parse_seconds(const char *, long long *);
 int	write_within(int, const void *, size_t, long long);
 
+/* console.c: the window's terminal over /dev/console (root only). */
+void	become_console(void);
+int	release_console(int, int);
+
 #endif
