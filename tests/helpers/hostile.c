@@ -12,15 +12,17 @@
  * (mostly the right one), 0-10 fds of assorted kinds (slaves and masters
  * of 1-3 ptys of its own, /dev/tty of those ptys, /dev/null, /dev/zero,
  * pipes, sockets, files, a directory) in 0-3 messages, delays, early
- * closes, ptys whose output is stopped (TCOOFF, or IXON and a ^S typed
- * into the master) and owned by the server's session; it never acks.
+ * closes, ptys whose output is stopped (TCOOFF on the slave: on the master
+ * it stops only the master's side; or IXON and a ^S typed into the
+ * master) and owned by the server's session; it never acks.
  * BOOTCON-EXEC runs against it with a random -t, sometimes -f, -v, -C,
  * and as uid 65534 when we are root; its PROG is "hostile probe", which
  * reports what it got on fds 0-2 and above.  Each run asserts the
- * contract: bootcon-exec (or PROG) ends within -t + 1 s; PROG runs only on
- * three opens of one pty slave the server sent, from a well-formed
- * hand-off it did not give up on before the ack, or (with -f, on any
- * failure) on the original stdio; PROG has no fd above 2.
+ * contract: bootcon-exec (or PROG) ends within -t + 1 s (one still
+ * runnable then, not blocked, gets 2 s more: a loaded machine); PROG
+ * runs only on three opens of one pty slave the server sent, from a
+ * well-formed hand-off it did not give up on before the ack, or (with
+ * -f, on any failure) on the original stdio; PROG has no fd above 2.
  *
  * clients: a swarm of RUNS hostile clients against a real bootcon-server
  * on SOCKET (whose window is TTY, whose pid is SERVER-PID): clients that
