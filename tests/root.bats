@@ -216,6 +216,34 @@ teardown() {
 	wait_file "$T/fs.log" '^released '
 }
 
+@test "PID 1 refused a hand-off, with nothing left to run, holds none of the fds it was sent" {
+	need_root
+	# PROG cannot see them (close-on-exec): only a PID 1 that never execs
+	# anything could keep them, for ever.
+	fake_server badtag
+	printf '#!/bin/sh\nexit 0\n' >"$T/noexec"
+	chmod 644 "$T/noexec"
+	PID1_INIT=$T/noexec PID1_SH=1 bg /dev/null "$T/out" "$T/err" \
+		"$T/pid1" bootcon-exec -s "$SOCK" -- "$T/noexec"
+	wait_file "$T/err" 'nothing left to run; waiting forever$'
+	grep -q "^bootcon-exec: warning: .*unexpected tag byte" "$T/err"
+	wait_until "[ -n \"\$(cat /proc/$BG/task/$BG/children)\" ]"
+	init=$(tr -d ' ' <"/proc/$BG/task/$BG/children")
+	alive "$init"
+	# Process 1 holds none of the fake server's pty slaves (it closed
+	# them before its warning)...
+	pty=$(sed -n 's/^opened //p' "$T/fs.log")
+	[[ $pty == /dev/pts/* ]]
+	fds=$(for f in "/proc/$init/fd/"*; do echo "${f##*/} $(readlink "$f")"; done)
+	echo "the fake server's pty: $pty; process 1's fds:"$'\n'"$fds"
+	[[ $'\n'$fds$'\n' != *" $pty"$'\n'* ]]
+	# ...and every copy of them is closed.
+	wait_file "$T/fs.log" '^released '
+	alive "$init"
+	kill -KILL "$init"
+	reap "$BG"
+}
+
 @test "PID 1 with a usage error or -h does not exit: it warns and still runs PROG" {
 	need_root
 	for bad in --bogus "-t bad" -h; do
