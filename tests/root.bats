@@ -85,6 +85,30 @@ teardown() {
 	[ ! -e "$T/pub/marker" ]
 }
 
+@test "while the window is busy, an allowed uid is told so and a refused uid gets nothing" {
+	need_root
+	start_server
+	bg /dev/null "$T/out" "$T/err" bootcon-exec -s "$SOCK" -- fdprobe -w
+	holder=$BG
+	wait_pane "$PANE" '^fdprobe ready'
+	# root (allowed): the busy byte, no fds.
+	run -0 fakeclient -s "$SOCK" -w 10 noack
+	[ "${lines[1]}" = "got tag 0xbe fds 0" ]
+	# nobody (not allowed): the connection closes with nothing in it.
+	run -0 nobody fakeclient -s "$SOCK" -w 10 noack
+	echo "$output"
+	[ "${lines[0]}" = connected ]
+	[ "${lines[1]}" = "server closed" ]
+	[[ "$output" != *"got tag"* ]]
+	run -1 --separate-stderr nobody bootcon-exec -s "$SOCK" -- touch "$T/pub/marker"
+	[ "$stderr" = "bootcon-exec: fatal: $SOCK closed the connection without handing over a terminal (not allowed?)" ]
+	[ ! -e "$T/pub/marker" ]
+	# The holder keeps the window.
+	tx send-keys -t "$PANE" 'still mine' Enter
+	wait_pane "$PANE" '^got: still mine$'
+	end_and_serve_again "$holder"
+}
+
 @test "a name bound first by another uid never receives a root process (a real server squatting)" {
 	need_root
 	SERVER_WRAP=$NOBODY start_server
