@@ -491,6 +491,41 @@ term_hung_start() {
 	kill -0 "$other"
 }
 
+@test "list and stop ignore a server of the same path socket in another mount namespace" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root for a private mount namespace"
+	unshare -m true 2>/dev/null || skip "unshare -m does not work here"
+	local sock other
+	mkdir -m 700 "$T/ns"
+	sock=$T/ns/sock
+	# The other namespace's server, on a tmpfs mounted over $T/ns there
+	# only: its socket file is not ours to see (unshare and sh exec it: the
+	# pane's process).
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	other=$(tx new-session -d -s other -P -F '#{pane_pid}' unshare -m --propagation private \
+	    sh -c 'mount -t tmpfs -o mode=700 bct "$1" && exec bootcon-server -s "$1/sock"' sh "$T/ns")
+	wait_until "listening '$sock'"
+	[ "$(cat "/proc/$other/comm")" = bootcon-server ]
+	[ ! -e "$sock" ]
+	run -0 list_line "$sock"
+	echo "listed: $output"
+	[ -z "$output" ]
+	run -1 --separate-stderr bootcon stop -s "$sock"
+	[ "$stderr" = "bootcon: no console on $sock" ]
+	kill -0 "$other"
+	# Ours, on the same path in our namespace: the only one listed and stopped.
+	run -0 bootcon start -s "$sock"
+	[ -S "$sock" ]
+	run list_line "$sock"
+	[ "$output" = "$sock	waiting	tmux	bootcon	0" ]
+	run -0 bootcon stop -s "$sock"
+	[ ! -e "$sock" ]
+	kill -0 "$other"
+	[ "$(cat "/proc/$other/comm")" = bootcon-server ]
+	run -1 --separate-stderr bootcon stop -s "$sock"
+	[ "$stderr" = "bootcon: no console on $sock" ]
+	kill -0 "$other"
+}
+
 @test "list with no console prints nothing and exits 0" {
 	[ "$(id -u)" -eq 0 ] || skip "needs root for a private PID namespace"
 	unshare --pid --fork --mount-proc true 2>/dev/null ||
