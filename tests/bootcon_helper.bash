@@ -104,6 +104,24 @@ screen_windows() {
 	{ screen -S "$1" -Q windows '%n %t|' && echo; } | tr '|' '\n' | sed '/^$/d'
 }
 
+# Succeed if process PID has ended (no such process, or a zombie).
+exited() {
+	local state
+	state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null) || true
+	[ -z "$state" ] || [ "$state" = Z ]
+}
+
+# The pids of the bootcon-server processes among the children of PID (a
+# screen session's, a tmux server's: found by parent, never machine-wide).
+server_children() {
+	local c comm
+	for c in $(cat "/proc/$1/task/$1/children" 2>/dev/null); do
+		read -r comm 2>/dev/null <"/proc/$c/comm" || continue
+		[ "$comm" != bootcon-server ] || echo "$c"
+	done
+	return 0
+}
+
 # A directory of links to the usual tools, without the commands named.
 path_without() {
 	local d=$T/bin c p
