@@ -393,7 +393,8 @@ term_hung_start() {
 	BOOTCON_TIMEOUT=7.25 run -0 bootcon start --screen -s "$(bc_sock d)"
 	run -1 bootcon start --screen -s "$a"
 	[ -z "$(ls -A "$T/tmp")" ]
-	wait_until "! pgrep -fx 'sleep 7.25' >/dev/null" 2
+	# (Only this test's timers: another run's may be running now.)
+	wait_until '[ -z "$(our_processes sleep 7.25)" ]' 2
 }
 
 @test "BOOTCON_TIMEOUT: a positive number, fractions allowed, else usage (100)" {

@@ -122,6 +122,21 @@ server_children() {
 	return 0
 }
 
+# The pids of the processes running the command line ARG... that this
+# test started: they carry its private directory in their environment
+# (TMUX_TMPDIR=$T, from bt_setup); another run's processes never do.
+our_processes() {
+	local d comm cmd want=$*
+	for d in /proc/[0-9]*; do
+		read -r comm 2>/dev/null <"$d/comm" || continue
+		[ "$comm" = "${1:0:15}" ] || continue
+		cmd=$(tr '\0' ' ' 2>/dev/null <"$d/cmdline") || continue
+		[ "$cmd" = "$want " ] || continue
+		grep -qzxF "TMUX_TMPDIR=$T" "$d/environ" 2>/dev/null && echo "${d#/proc/}"
+	done
+	return 0
+}
+
 # A directory of links to the usual tools, without the commands named.
 path_without() {
 	local d=$T/bin c p
