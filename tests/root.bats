@@ -344,13 +344,29 @@ teardown() {
 	kill "$BG"
 }
 
+# The pids of the console watchers (bootcon-console) whose fd 0 is the
+# terminal TTY: the watchers of that window only, never another run's.
+watchers_on() {
+	local d comm dev
+	dev=$(stat -Lc '%t:%T' "$1")
+	for d in /proc/[0-9]*; do
+		read -r comm 2>/dev/null <"$d/comm" || continue
+		[ "$comm" = bootcon-console ] || continue
+		[ "$(stat -Lc '%t:%T' "$d/fd/0" 2>/dev/null)" != "$dev" ] || echo "${d#/proc/}"
+	done
+	return 0
+}
+
 @test "--console: ^C in the window never reaches the console watcher" {
 	need_root
 	start_server
 	bg /dev/null "$T/out" "$T/err" unshare --mount --propagation private \
 		bootcon-exec --console -s "$SOCK" -- sh -i
-	wait_until "pgrep -x bootcon-console >/dev/null"
-	watcher=$(pgrep -n -x bootcon-console)
+	# Ours: the one on this window's terminal (another run's may be up).
+	wait_until '[ -n "$(watchers_on "$PTY")" ]'
+	watcher=$(watchers_on "$PTY")
+	[ "$watcher" -gt 1 ]
+	hh_track "$watcher"
 	tx send-keys -t "$PANE" C-c C-\\ C-z
 	tx send-keys -t "$PANE" 'echo typed-after' Enter
 	wait_pane "$PANE" '^typed-after'
