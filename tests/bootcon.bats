@@ -394,6 +394,7 @@ term_hung_start() {
 	run -1 bootcon start --screen -s "$a"
 	[ -z "$(ls -A "$T/tmp")" ]
 	# (Only this test's timers: another run's may be running now.)
+	# shellcheck disable=SC2016 # expanded by wait_until
 	wait_until '[ -z "$(our_processes sleep 7.25)" ]' 2
 }
 

@@ -114,8 +114,9 @@ exited() {
 # The pids of the bootcon-server processes among the children of PID (a
 # screen session's, a tmux server's: found by parent, never machine-wide).
 server_children() {
-	local c comm
-	for c in $(cat "/proc/$1/task/$1/children" 2>/dev/null); do
+	local c comm kids=()
+	read -r -a kids 2>/dev/null <"/proc/$1/task/$1/children" || true
+	for c in "${kids[@]}"; do
 		read -r comm 2>/dev/null <"/proc/$c/comm" || continue
 		[ "$comm" != bootcon-server ] || echo "$c"
 	done

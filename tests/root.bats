@@ -363,6 +363,7 @@ watchers_on() {
 	bg /dev/null "$T/out" "$T/err" unshare --mount --propagation private \
 		bootcon-exec --console -s "$SOCK" -- sh -i
 	# Ours: the one on this window's terminal (another run's may be up).
+	# shellcheck disable=SC2016 # expanded by wait_until
 	wait_until '[ -n "$(watchers_on "$PTY")" ]'
 	watcher=$(watchers_on "$PTY")
 	[ "$watcher" -gt 1 ]

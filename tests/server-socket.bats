@@ -3,6 +3,10 @@
 # user's and not writable by others, are refused elsewhere, replace a stale
 # socket file, and are removed when the server stops.
 
+# $status and $output come from bats run; each test runs in a subshell of
+# its own, so changing them inside one is intended.
+# shellcheck disable=SC2030,SC2031
+
 load test_helper
 load handoff_helper
 
