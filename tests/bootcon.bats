@@ -124,9 +124,10 @@ teardown() {
 	run ! listening "$sock"
 	# The program still held the terminal: stop closed the window anyway,
 	# at once (left alone, screen closes it some 10 s after the server
-	# exits), and the program lost its terminal with it.
-	wait_until "[ -z \"\$(screen_id bootcon)\" ]" 3
-	wait_until "exited $pid" 3
+	# exits: 5 s is ample for screen, too little for that), and the
+	# program lost its terminal with it.
+	wait_until "[ -z \"\$(screen_id bootcon)\" ]" 5
+	wait_until "exited $pid" 5
 	[ -z "$(list_line "$sock")" ]
 }
 

@@ -120,7 +120,7 @@ fallback() {
 	# then holds 0-2, its socket and /proc/self/status, and the kernel
 	# installs three fds in 5-7).
 	for n in $(seq 4 16); do
-		run --separate-stderr prlimit --nofile="$n" bootcon-exec -s "$SOCK" -- touch "$T/marker" 3>&- 4>&-
+		run --separate-stderr prlimit --nofile="$n" bootcon-exec -t 10 -s "$SOCK" -- touch "$T/marker" 3>&- 4>&-
 		echo "nofile $n: status $status, stderr: $stderr"
 		[ "$status" -eq 1 ]
 		[ ! -e "$T/marker" ]

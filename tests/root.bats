@@ -92,7 +92,7 @@ teardown() {
 @test "while the window is busy, an allowed uid is told so and a refused uid gets nothing" {
 	need_root
 	start_server
-	bg /dev/null "$T/out" "$T/err" bootcon-exec -s "$SOCK" -- fdprobe -w
+	bg /dev/null "$T/out" "$T/err" bootcon-exec -t 10 -s "$SOCK" -- fdprobe -w
 	holder=$BG
 	wait_pane "$PANE" '^fdprobe ready'
 	# root (allowed): the busy byte, no fds.
@@ -104,7 +104,7 @@ teardown() {
 	[ "${lines[0]}" = connected ]
 	[ "${lines[1]}" = "server closed" ]
 	[[ "$output" != *"got tag"* ]]
-	run -1 --separate-stderr nobody bootcon-exec -s "$SOCK" -- touch "$T/pub/marker"
+	run -1 --separate-stderr nobody bootcon-exec -t 10 -s "$SOCK" -- touch "$T/pub/marker"
 	[ "$stderr" = "bootcon-exec: fatal: $SOCK closed the connection without handing over a terminal (not allowed?)" ]
 	[ ! -e "$T/pub/marker" ]
 	# The holder keeps the window.
@@ -252,7 +252,7 @@ teardown() {
 	printf '#!/bin/sh\nexit 0\n' >"$T/noexec"
 	chmod 644 "$T/noexec"
 	PID1_INIT=$T/noexec PID1_SH=1 bg /dev/null "$T/out" "$T/err" \
-		"$T/pid1" bootcon-exec -s "$SOCK" -- "$T/noexec"
+		"$T/pid1" bootcon-exec -t 10 -s "$SOCK" -- "$T/noexec"
 	wait_file "$T/err" 'nothing left to run; waiting forever$'
 	grep -q "^bootcon-exec: warning: .*unexpected tag byte" "$T/err"
 	wait_until "[ -n \"\$(cat /proc/$BG/task/$BG/children)\" ]"
