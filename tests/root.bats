@@ -366,7 +366,8 @@ watchers_on() {
 	# shellcheck disable=SC2016 # expanded by wait_until
 	wait_until '[ -n "$(watchers_on "$PTY")" ]'
 	watcher=$(watchers_on "$PTY")
-	[ "$watcher" -gt 1 ]
+	# Exactly one (a single number).
+	[[ $watcher =~ ^[0-9]+$ ]]
 	hh_track "$watcher"
 	tx send-keys -t "$PANE" C-c C-\\ C-z
 	tx send-keys -t "$PANE" 'echo typed-after' Enter
@@ -393,7 +394,7 @@ watchers_on() {
 		i=0
 		while [ ! -s "$1/ready" ] && [ $((i += 1)) -lt 200 ]; do sleep 0.05; done
 		grep -q " @init_console\$" /proc/net/unix &&
-		bootcon-exec -- fdprobe -o "$1/probe" && wait' sh "$T" 3>&- 4>&-
+		bootcon-exec -t 10 -- fdprobe -o "$1/probe" && wait' sh "$T" 3>&- 4>&-
 	for f in prpid spid; do
 		[ ! -s "$T/$f" ] || hh_track "$(cat "$T/$f")"
 	done
