@@ -53,7 +53,7 @@ teardown() {
 }
 
 @test "tmux: start, exec, typed input, list waiting and busy, stop" {
-	local sock pid
+	local sock pid spid
 	sock=$(bc_sock)
 	run --separate-stderr bootcon start -s "$sock"
 	[ "$status" -eq 0 ]
@@ -76,10 +76,14 @@ teardown() {
 	wait_pane '=bootcon:' 'prog got: hello bootcon'
 	run list_line "$sock"
 	[ "$output" = "$sock	busy pid $pid	tmux	bootcon	0" ]
+	spid=$(tx display-message -p -t '=bootcon:' '#{pane_pid}')
+	[ "$(cat "/proc/$spid/comm")" = bootcon-server ]
 
 	run --separate-stderr bootcon stop -s "$sock"
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
+	# The server has exited by the time stop returns.
+	exited "$spid"
 	run ! listening "$sock"
 	wait_until "! tx has-session -t =bootcon 2>/dev/null"
 	[ -z "$(list_line "$sock")" ]
@@ -88,7 +92,7 @@ teardown() {
 }
 
 @test "screen: start, exec, typed input, list waiting and busy, stop" {
-	local sock pid id
+	local sock pid id spid
 	sock=$(bc_sock)
 	run --separate-stderr bootcon start --screen -s "$sock"
 	[ "$status" -eq 0 ]
@@ -110,12 +114,20 @@ teardown() {
 	wait_screen "$id" 0 'prog got: typed in screen'
 	run list_line "$sock"
 	[ "$output" = "$sock	busy pid $pid	screen	$id	0" ]
+	spid=$(server_children "${id%%.*}")
+	[ -n "$spid" ]
 
 	run bootcon stop -s "$sock"
 	[ "$status" -eq 0 ]
+	# The server has exited by the time stop returns.
+	exited "$spid"
 	run ! listening "$sock"
-	# The program still held the terminal: stop closed the window anyway.
-	wait_until "[ -z \"\$(screen_id bootcon)\" ]"
+	# The program still held the terminal: stop closed the window anyway,
+	# at once (left alone, screen closes it some 10 s after the server
+	# exits: 5 s is ample for screen, too little for that), and the
+	# program lost its terminal with it.
+	wait_until "[ -z \"\$(screen_id bootcon)\" ]" 5
+	wait_until "exited $pid" 5
 	[ -z "$(list_line "$sock")" ]
 }
 
@@ -382,7 +394,9 @@ term_hung_start() {
 	BOOTCON_TIMEOUT=7.25 run -0 bootcon start --screen -s "$(bc_sock d)"
 	run -1 bootcon start --screen -s "$a"
 	[ -z "$(ls -A "$T/tmp")" ]
-	wait_until "! pgrep -fx 'sleep 7.25' >/dev/null" 2
+	# (Only this test's timers: another run's may be running now.)
+	# shellcheck disable=SC2016 # expanded by wait_until
+	wait_until '[ -z "$(our_processes sleep 7.25)" ]' 2
 }
 
 @test "BOOTCON_TIMEOUT: a positive number, fractions allowed, else usage (100)" {
@@ -402,6 +416,68 @@ term_hung_start() {
 	BOOTCON_TIMEOUT=007.50 run -0 bootcon start -s "$sock"
 	BOOTCON_TIMEOUT=2. run -0 --separate-stderr bootcon stop -s "$sock"
 	[ -z "$stderr" ]
+}
+
+# Start a console on SOCKET on a pty of its own (ptyrun: tmux would resume
+# a stopped pane), and stop its server (SIGSTOP): it cannot act on a
+# SIGTERM until resumed.  SPID is the server's pid.
+stopped_console() {
+	ptyrun -p "$T/spid" bootcon-server -s "$1" -d 4 4>"$T/ready" \
+	    </dev/null >"$T/pty.out" 2>&1 3>&- &
+	BT_PIDS="$BT_PIDS $!"
+	wait_until "[ -s '$T/ready' ]"
+	SPID=$(cat "$T/spid")
+	BT_PIDS="$BT_PIDS $SPID"
+	kill -STOP "$SPID"
+	wait_until "grep -q '^State:[[:space:]]*T' /proc/$SPID/status"
+}
+
+# Succeed if a SIGTERM is pending for process PID.
+term_pending() {
+	local k v
+	while read -r k v; do
+		[ "$k" = ShdPnd: ] && [ $((16#$v & (1 << (15 - 1)))) -ne 0 ] && return 0
+	done <"/proc/$1/status"
+	return 1
+}
+
+@test "stop waits for the server to exit: one that cannot (stopped) fails stop with 111 after BOOTCON_TIMEOUT" {
+	local sock spid t0
+	sock=$(bc_sock)
+	stopped_console "$sock"
+	spid=$SPID
+	t0=$(date +%s%N)
+	BOOTCON_TIMEOUT=1 run -111 --separate-stderr bootcon stop -s "$sock"
+	[ "$stderr" = "bootcon: bootcon-server (pid $spid) on $sock did not exit" ]
+	[ -z "$output" ]
+	[ $(($(date +%s%N) - t0)) -ge 1000000000 ]
+	run ! exited "$spid"
+	listening "$sock"
+	# Running again, it acts on the SIGTERM and exits.
+	kill -CONT "$spid"
+	wait_until "exited $spid"
+	run ! listening "$sock"
+	grep -q "^bootcon: waiting on $sock\$" "$T/pty.out"
+}
+
+@test "stop waits for a server slow to exit, and returns 0 only once it has" {
+	local sock
+	sock=$(bc_sock)
+	stopped_console "$sock"
+	(rc=0
+	BOOTCON_TIMEOUT=30 sh "$BOOTCON" stop -s "$sock" >"$T/stop.out" 2>&1 3>&- || rc=$?
+	echo "$rc" >"$T/stop.rc") 3>&- &
+	BT_PIDS="$BT_PIDS $!"
+	# stop has sent its SIGTERM; the server has not exited: stop waits.
+	wait_until "term_pending $SPID"
+	[ ! -e "$T/stop.rc" ]
+	kill -CONT "$SPID"
+	wait_until "[ -s '$T/stop.rc' ]"
+	# It returned once the server had exited.
+	exited "$SPID"
+	cat "$T/stop.out"
+	[ "$(cat "$T/stop.rc")" -eq 0 ]
+	[ ! -s "$T/stop.out" ]
 }
 
 @test "stop of an unknown socket fails with one line" {
@@ -484,6 +560,41 @@ term_hung_start() {
 	[ "$output" = "$sock	waiting	tmux	bootcon	0" ]
 	run -0 bootcon stop -s "$sock"
 	run ! listening "$sock"
+	kill -0 "$other"
+	[ "$(cat "/proc/$other/comm")" = bootcon-server ]
+	run -1 --separate-stderr bootcon stop -s "$sock"
+	[ "$stderr" = "bootcon: no console on $sock" ]
+	kill -0 "$other"
+}
+
+@test "list and stop ignore a server of the same path socket in another mount namespace" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root for a private mount namespace"
+	unshare -m true 2>/dev/null || skip "unshare -m does not work here"
+	local sock other
+	mkdir -m 700 "$T/ns"
+	sock=$T/ns/sock
+	# The other namespace's server, on a tmpfs mounted over $T/ns there
+	# only: its socket file is not ours to see (unshare and sh exec it: the
+	# pane's process).
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	other=$(tx new-session -d -s other -P -F '#{pane_pid}' unshare -m --propagation private \
+	    sh -c 'mount -t tmpfs -o mode=700 bct "$1" && exec bootcon-server -s "$1/sock"' sh "$T/ns")
+	wait_until "listening '$sock'"
+	[ "$(cat "/proc/$other/comm")" = bootcon-server ]
+	[ ! -e "$sock" ]
+	run -0 list_line "$sock"
+	echo "listed: $output"
+	[ -z "$output" ]
+	run -1 --separate-stderr bootcon stop -s "$sock"
+	[ "$stderr" = "bootcon: no console on $sock" ]
+	kill -0 "$other"
+	# Ours, on the same path in our namespace: the only one listed and stopped.
+	run -0 bootcon start -s "$sock"
+	[ -S "$sock" ]
+	run list_line "$sock"
+	[ "$output" = "$sock	waiting	tmux	bootcon	0" ]
+	run -0 bootcon stop -s "$sock"
+	[ ! -e "$sock" ]
 	kill -0 "$other"
 	[ "$(cat "/proc/$other/comm")" = bootcon-server ]
 	run -1 --separate-stderr bootcon stop -s "$sock"

@@ -104,6 +104,40 @@ screen_windows() {
 	{ screen -S "$1" -Q windows '%n %t|' && echo; } | tr '|' '\n' | sed '/^$/d'
 }
 
+# Succeed if process PID has ended (no such process, or a zombie).
+exited() {
+	local state
+	state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null) || true
+	[ -z "$state" ] || [ "$state" = Z ]
+}
+
+# The pids of the bootcon-server processes among the children of PID (a
+# screen session's, a tmux server's: found by parent, never machine-wide).
+server_children() {
+	local c comm kids=()
+	read -r -a kids 2>/dev/null <"/proc/$1/task/$1/children" || true
+	for c in "${kids[@]}"; do
+		read -r comm 2>/dev/null <"/proc/$c/comm" || continue
+		[ "$comm" != bootcon-server ] || echo "$c"
+	done
+	return 0
+}
+
+# The pids of the processes running the command line ARG... that this
+# test started: they carry its private directory in their environment
+# (TMUX_TMPDIR=$T, from bt_setup); another run's processes never do.
+our_processes() {
+	local d comm cmd want=$*
+	for d in /proc/[0-9]*; do
+		read -r comm 2>/dev/null <"$d/comm" || continue
+		[ "$comm" = "${1:0:15}" ] || continue
+		cmd=$(tr '\0' ' ' 2>/dev/null <"$d/cmdline") || continue
+		[ "$cmd" = "$want " ] || continue
+		grep -qzxF "TMUX_TMPDIR=$T" "$d/environ" 2>/dev/null && echo "${d#/proc/}"
+	done
+	return 0
+}
+
 # A directory of links to the usual tools, without the commands named.
 path_without() {
 	local d=$T/bin c p

@@ -199,7 +199,7 @@ end_and_serve_again() {
 		reap "$1" &&
 		[ "$ST" -eq 0 ] &&
 		wait_pane "$PANE" "^bootcon: pid $1 \\(fdprobe\\) exited" &&
-		bootcon-exec -s "$SOCK" -- fdprobe -o "$T/probe" &&
+		bootcon-exec -t 10 -s "$SOCK" -- fdprobe -o "$T/probe" &&
 		probe_window_stdio "$T/probe" "$PTY"
 }
 

@@ -108,6 +108,35 @@ fallback() {
 	fallback fourfds 1
 }
 
+@test "four fds to a client with room for fewer (prlimit --nofile): refused as truncated, never run on the part that came" {
+	command -v prlimit >/dev/null || skip "prlimit is not installed"
+	local n said=
+	fake_server fourfds
+	# Each limit leaves room for one more received fd: from none (4) to
+	# all four (16, even with a few fds inherited).  On the way, one limit
+	# lets in exactly three of them, which the kernel flags as cut off
+	# (MSG_CTRUNC): three fds of one terminal that must not be taken for
+	# the terminal.  That is 8 when only 0-2 are inherited (bootcon-exec
+	# then holds 0-2, its socket and /proc/self/status, and the kernel
+	# installs three fds in 5-7).
+	for n in $(seq 4 16); do
+		run --separate-stderr prlimit --nofile="$n" bootcon-exec -t 10 -s "$SOCK" -- touch "$T/marker" 3>&- 4>&-
+		echo "nofile $n: status $status, stderr: $stderr"
+		[ "$status" -eq 1 ]
+		[ ! -e "$T/marker" ]
+		[ "${#stderr_lines[@]}" -eq 1 ]
+		case $stderr in
+		*": too many fds (control data truncated)") said="${said}t" ;;
+		*": expected 3 fds in one message, got 4 in 1") said="${said}4" ;;
+		*) said="${said}?" ;;
+		esac
+		[[ $stderr == "bootcon-exec: fatal: protocol error from $SOCK: "* ]]
+	done
+	# Cut off at the low limits, whole at the high ones, nothing else.
+	echo "messages by limit: $said"
+	[[ $said =~ ^t+4+$ ]]
+}
+
 @test "a server that sends pipes: exit 1, one line, PROG not run" {
 	refused pipes 1
 }

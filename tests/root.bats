@@ -23,6 +23,10 @@ script() {
 	chmod 755 "$1"
 }
 
+setup_file() {
+	export BATS_TEST_TIMEOUT=120
+}
+
 setup() {
 	hh_setup
 	[ "$(id -u)" -eq 0 ] || return 0
@@ -83,6 +87,30 @@ teardown() {
 		bootcon-exec -s "$SOCK" -- touch "$T/pub/marker"
 	wait_pane "$PANE" '^bootcon: refused uid 65533 '
 	[ ! -e "$T/pub/marker" ]
+}
+
+@test "while the window is busy, an allowed uid is told so and a refused uid gets nothing" {
+	need_root
+	start_server
+	bg /dev/null "$T/out" "$T/err" bootcon-exec -t 10 -s "$SOCK" -- fdprobe -w
+	holder=$BG
+	wait_pane "$PANE" '^fdprobe ready'
+	# root (allowed): the busy byte, no fds.
+	run -0 fakeclient -s "$SOCK" -w 10 noack
+	[ "${lines[1]}" = "got tag 0xbe fds 0" ]
+	# nobody (not allowed): the connection closes with nothing in it.
+	run -0 nobody fakeclient -s "$SOCK" -w 10 noack
+	echo "$output"
+	[ "${lines[0]}" = connected ]
+	[ "${lines[1]}" = "server closed" ]
+	[[ "$output" != *"got tag"* ]]
+	run -1 --separate-stderr nobody bootcon-exec -t 10 -s "$SOCK" -- touch "$T/pub/marker"
+	[ "$stderr" = "bootcon-exec: fatal: $SOCK closed the connection without handing over a terminal (not allowed?)" ]
+	[ ! -e "$T/pub/marker" ]
+	# The holder keeps the window.
+	tx send-keys -t "$PANE" 'still mine' Enter
+	wait_pane "$PANE" '^got: still mine$'
+	end_and_serve_again "$holder"
 }
 
 @test "a name bound first by another uid never receives a root process (a real server squatting)" {
@@ -216,6 +244,34 @@ teardown() {
 	wait_file "$T/fs.log" '^released '
 }
 
+@test "PID 1 refused a hand-off, with nothing left to run, holds none of the fds it was sent" {
+	need_root
+	# PROG cannot see them (close-on-exec): only a PID 1 that never execs
+	# anything could keep them, for ever.
+	fake_server badtag
+	printf '#!/bin/sh\nexit 0\n' >"$T/noexec"
+	chmod 644 "$T/noexec"
+	PID1_INIT=$T/noexec PID1_SH=1 bg /dev/null "$T/out" "$T/err" \
+		"$T/pid1" bootcon-exec -t 10 -s "$SOCK" -- "$T/noexec"
+	wait_file "$T/err" 'nothing left to run; waiting forever$'
+	grep -q "^bootcon-exec: warning: .*unexpected tag byte" "$T/err"
+	wait_until "[ -n \"\$(cat /proc/$BG/task/$BG/children)\" ]"
+	init=$(tr -d ' ' <"/proc/$BG/task/$BG/children")
+	alive "$init"
+	# Process 1 holds none of the fake server's pty slaves (it closed
+	# them before its warning)...
+	pty=$(sed -n 's/^opened //p' "$T/fs.log")
+	[[ $pty == /dev/pts/* ]]
+	fds=$(for f in "/proc/$init/fd/"*; do echo "${f##*/} $(readlink "$f")"; done)
+	echo "the fake server's pty: $pty; process 1's fds:"$'\n'"$fds"
+	[[ $'\n'$fds$'\n' != *" $pty"$'\n'* ]]
+	# ...and every copy of them is closed.
+	wait_file "$T/fs.log" '^released '
+	alive "$init"
+	kill -KILL "$init"
+	reap "$BG"
+}
+
 @test "PID 1 with a usage error or -h does not exit: it warns and still runs PROG" {
 	need_root
 	for bad in --bogus "-t bad" -h; do
@@ -288,13 +344,31 @@ teardown() {
 	kill "$BG"
 }
 
+# The pids of the console watchers (bootcon-console) whose fd 0 is the
+# terminal TTY: the watchers of that window only, never another run's.
+watchers_on() {
+	local d comm dev
+	dev=$(stat -Lc '%t:%T' "$1")
+	for d in /proc/[0-9]*; do
+		read -r comm 2>/dev/null <"$d/comm" || continue
+		[ "$comm" = bootcon-console ] || continue
+		[ "$(stat -Lc '%t:%T' "$d/fd/0" 2>/dev/null)" != "$dev" ] || echo "${d#/proc/}"
+	done
+	return 0
+}
+
 @test "--console: ^C in the window never reaches the console watcher" {
 	need_root
 	start_server
 	bg /dev/null "$T/out" "$T/err" unshare --mount --propagation private \
 		bootcon-exec --console -s "$SOCK" -- sh -i
-	wait_until "pgrep -x bootcon-console >/dev/null"
-	watcher=$(pgrep -n -x bootcon-console)
+	# Ours: the one on this window's terminal (another run's may be up).
+	# shellcheck disable=SC2016 # expanded by wait_until
+	wait_until '[ -n "$(watchers_on "$PTY")" ]'
+	watcher=$(watchers_on "$PTY")
+	# Exactly one (a single number).
+	[[ $watcher =~ ^[0-9]+$ ]]
+	hh_track "$watcher"
 	tx send-keys -t "$PANE" C-c C-\\ C-z
 	tx send-keys -t "$PANE" 'echo typed-after' Enter
 	wait_pane "$PANE" '^typed-after'
@@ -307,15 +381,26 @@ teardown() {
 
 @test "the default socket is @init_console (checked in a private network namespace)" {
 	need_root
-	run -111 --separate-stderr unshare --net bootcon-exec -t 0.2 -- true
+	run -111 --separate-stderr timeout 10 unshare --net bootcon-exec -t 0.2 -- true
 	[ "${stderr_lines[0]}" = "bootcon-exec: fatal: unable to connect to @init_console: Connection refused" ]
+	# The server's output goes to files, never to bats' fds (a server
+	# left behind must not hold bats up), the whole check has a deadline,
+	# and the teardown kills what it started.
 	# shellcheck disable=SC2016 # expanded by the inner shell
-	run -0 unshare --net sh -c '
-		ptyrun bootcon-server -1 -d 4 4>"$1/ready" >"$1/pty.out" 3>&- &
+	run timeout 20 unshare --net sh -c '
+		ptyrun -p "$1/spid" bootcon-server -1 -d 4 4>"$1/ready" \
+		    </dev/null >"$1/pty.out" 2>"$1/pty.err" 3>&- &
+		echo "$!" >"$1/prpid"
 		i=0
 		while [ ! -s "$1/ready" ] && [ $((i += 1)) -lt 200 ]; do sleep 0.05; done
 		grep -q " @init_console\$" /proc/net/unix &&
-		bootcon-exec -- fdprobe -o "$1/probe" && wait' sh "$T"
+		bootcon-exec -t 10 -- fdprobe -o "$1/probe" && wait' sh "$T" 3>&- 4>&-
+	for f in prpid spid; do
+		[ ! -s "$T/$f" ] || hh_track "$(cat "$T/$f")"
+	done
+	echo "status $status, output: $output"
+	cat "$T/pty.out"
+	[ "$status" -eq 0 ]
 	grep -q '^bootcon: waiting on @init_console$' "$T/pty.out"
 	[[ "$(probe "$T/probe" 'fd 0')" == /dev/pts/* ]]
 	probe_is "$T/probe" "fds 0 1 2" same-tty

@@ -3,6 +3,10 @@
 # user's and not writable by others, are refused elsewhere, replace a stale
 # socket file, and are removed when the server stops.
 
+# $status and $output come from bats run; each test runs in a subshell of
+# its own, so changing them inside one is intended.
+# shellcheck disable=SC2030,SC2031
+
 load test_helper
 load handoff_helper
 
@@ -26,20 +30,45 @@ teardown() {
 	wait_pane "$PANE" '^bootcon: pid [0-9]+ \(fdprobe\) exited'
 }
 
+# Assert that bootcon-server refuses a path socket in directory DIR at once:
+# exit 1, one fatal line naming DIR, no socket made.  A server that listens
+# instead is ended by the deadline (and fails the test, with status 124).
+refuses_dir() {
+	run timeout 10 ptyrun bootcon-server -s "$1/sock" 3>&-
+	echo "$1 ($(stat -c '%a, uid %u' "$1")): status $status, output: $output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"bootcon-server: fatal: unsafe socket directory $1: "* ]]
+	[ ! -e "$1/sock" ]
+}
+
+# A directory DIR of mode MODE (the umask does not apply: chmod).
+mkdir_mode() {
+	mkdir -m "$2" "$1"
+	chmod "$2" "$1"
+}
+
 @test "a path socket in a world-writable directory is refused (exit 1, naming the directory)" {
-	mkdir -m 777 "$T/w"
-	chmod 777 "$T/w"
-	SOCK=$T/w/sock
-	run -1 ptyrun bootcon-server -s "$SOCK"
-	[[ "$output" == *"bootcon-server: fatal: "*"$T/w"* ]]
-	[ ! -e "$SOCK" ]
-	mkdir -m 1777 "$T/t"
-	chmod 1777 "$T/t"
-	run -1 ptyrun bootcon-server -s "$T/t/sock"
-	[ ! -e "$T/t/sock" ]
-	mkdir -m 770 "$T/g"
-	chmod 770 "$T/g"
-	run -1 ptyrun bootcon-server -s "$T/g/sock"
+	mkdir_mode "$T/w" 777
+	refuses_dir "$T/w"
+	mkdir_mode "$T/t" 1777
+	refuses_dir "$T/t"
+	mkdir_mode "$T/g" 770
+	refuses_dir "$T/g"
+}
+
+@test "a path socket in a directory writable by others alone (0703) or by its group alone (0720) is refused" {
+	mkdir_mode "$T/o" 703
+	refuses_dir "$T/o"
+	mkdir_mode "$T/g" 720
+	refuses_dir "$T/g"
+}
+
+@test "a path socket in a 0700 directory of another uid is refused, even for root" {
+	need_root
+	mkdir_mode "$T/other" 700
+	chown 65534:65534 "$T/other"
+	refuses_dir "$T/other"
+	[[ "$output" == *"it must be owned by uid 0 and not writable by others"* ]]
 }
 
 @test "a path socket in a missing directory is an error, not a crash" {

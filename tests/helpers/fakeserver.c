@@ -18,9 +18,10 @@
  *	           (run it on a terminal)
  *
  * Terminal fds are slaves of ptys it opens itself (posix_openpt).  It logs
- * one line per event on stdout ("conn uid 0 pid 42", "sent badtag",
- * "ack fdprobe", "noack eof", "released /dev/pts/7" when every copy of a
- * pty slave it sent has been closed, "peer closed").  With -d FD it writes
+ * one line per event on stdout ("conn uid 0 pid 42", "opened /dev/pts/7"
+ * for each pty whose slave it is about to send, "sent badtag", "ack
+ * fdprobe", "noack eof", "released /dev/pts/7" when every copy of a pty
+ * slave it sent has been closed, "peer closed").  With -d FD it writes
  * a newline to FD and closes it once it listens.  A path socket is left
  * behind when it dies (the stale-socket tests rely on that).
  */
@@ -87,6 +88,7 @@ openpty_slave(int flags)
 	if ((s = open(name, flags | O_NOCTTY | O_CLOEXEC)) < 0)
 		die(NAME, 111, "open %s:", name);
 	watch(m, MASTER, name);
+	event("opened %s", name);
 	return s;
 }
 
