@@ -1040,30 +1040,10 @@ make_fd(const struct spec *sp, char paths[][32], const int *m, const int *s, con
 static int
 send_msg(int c, const unsigned char *bytes, int n, const int *fds, int nfds)
 {
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(MAXSPEC * sizeof(int))];
-	} u;
-	struct iovec iov = { (void *)bytes, (size_t)n };
-	struct msghdr msg;
-	struct cmsghdr *cm;
 	ssize_t r;
 
-	memset(&msg, 0, sizeof(msg));
-	memset(&u, 0, sizeof(u));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	if (nfds > 0) {
-		msg.msg_control = u.buf;
-		msg.msg_controllen = CMSG_SPACE((size_t)nfds * sizeof(int));
-		cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN((size_t)nfds * sizeof(int));
-		memcpy(CMSG_DATA(cm), fds, (size_t)nfds * sizeof(int));
-	}
 	do
-		r = sendmsg(c, &msg, MSG_NOSIGNAL);
+		r = send_fds(c, bytes, (size_t)n, fds, nfds);
 	while (r < 0 && errno == EINTR);
 	return r == n ? 0 : -1;
 }
