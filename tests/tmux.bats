@@ -168,8 +168,9 @@ press() {
 	local p=$T/plugin
 	# A copy of the plugin with no build beside it, on a tmux server whose
 	# PATH has bootcon-server: the plugin must not use that PATH.
-	mkdir -p "$p"
+	mkdir -p "$p/shell"
 	cp -R "$ROOT/bootcon.tmux" "$ROOT/tmux" "$p/"
+	cp "$ROOT/shell/bootcon-find.sh" "$p/shell/"
 	user_server
 	load_plugin "$p"
 	attach_client
@@ -189,8 +190,9 @@ press() {
 
 @test "@bootcon-bin finds the helpers for a plugin copied elsewhere" {
 	local p=$T/plugin name
-	mkdir -p "$p"
+	mkdir -p "$p/shell"
 	cp -R "$ROOT/bootcon.tmux" "$ROOT/tmux" "$p/"
+	cp "$ROOT/shell/bootcon-find.sh" "$p/shell/"
 	user_server
 	user set -g @bootcon-bin "$ROOT/c"
 	load_plugin "$p"
