@@ -32,9 +32,10 @@
 	"[-q | -v] [--console] [--] PROG [ARG]...\n" \
 	"       bootcon-exec --no-handoff [--] PROG [ARG]..."
 #define MAXFDS 8
+/* The room for a failure's cause, which each step of the hand-off fills. */
+#define WHYLEN 256
 
 static const char *sockname;
-static char why[256];
 static pid_t mypid;
 static int pid1;
 static int early_session;
@@ -128,9 +129,12 @@ time_left(void)
 	return deadline - now_ms();
 }
 
-/* Connect to the server, retrying while nothing listens, within the timeout. */
+/*
+ * Connect to the server, retrying while nothing listens, within the
+ * timeout; return the socket, or -1 with the cause in WHY.
+ */
 static int
-connect_server(const struct bc_addr *a)
+connect_server(const struct bc_addr *a, char *why)
 {
 	struct timespec ts;
 	long long left, delay = 1;
@@ -139,7 +143,7 @@ connect_server(const struct bc_addr *a)
 	for (;;) {
 		s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 		if (s < 0) {
-			snprintf(why, sizeof(why), "unable to create a socket: %s",
+			snprintf(why, WHYLEN, "unable to create a socket: %s",
 			    strerror(errno));
 			return -1;
 		}
@@ -148,7 +152,7 @@ connect_server(const struct bc_addr *a)
 			close(s);
 			fill_stdio();
 			if ((s = fd) < 0) {
-				snprintf(why, sizeof(why), "unable to move the socket: %s",
+				snprintf(why, WHYLEN, "unable to move the socket: %s",
 				    strerror(errno));
 				return -1;
 			}
@@ -160,7 +164,7 @@ connect_server(const struct bc_addr *a)
 		left = time_left();
 		if ((err != ECONNREFUSED && err != ENOENT && err != EAGAIN &&
 		    err != EINTR) || left <= 0) {
-			snprintf(why, sizeof(why), "unable to connect to %s: %s",
+			snprintf(why, WHYLEN, "unable to connect to %s: %s",
 			    sockname, strerror(err));
 			return -1;
 		}
@@ -204,10 +208,10 @@ collect_fds(struct msghdr *msg, int *fds, int *nmsgs)
 /*
  * Receive and validate the three terminal fds from connected socket S
  * before DEADLINE; return 0 and fill RFD and FLAGS, or an exit code with
- * every received fd closed.
+ * every received fd closed and the cause in WHY.
  */
 static int
-receive_terminal(int s, int rfd[3], int flags[3])
+receive_terminal(int s, int rfd[3], int flags[3], char *why)
 {
 	union {
 		struct cmsghdr h;
@@ -229,7 +233,7 @@ receive_terminal(int s, int rfd[3], int flags[3])
 		if (got >= 0)
 			break;
 		if (errno != EAGAIN && errno != EINTR) {
-			snprintf(why, sizeof(why), "unable to receive from %s: %s",
+			snprintf(why, WHYLEN, "unable to receive from %s: %s",
 			    sockname, strerror(errno));
 			return EX_SYS;
 		}
@@ -238,12 +242,12 @@ receive_terminal(int s, int rfd[3], int flags[3])
 		left = time_left();
 		r = poll(&p, 1, left < 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left);
 		if (r == 0) {
-			snprintf(why, sizeof(why), "timed out waiting for %s to hand "
+			snprintf(why, WHYLEN, "timed out waiting for %s to hand "
 			    "over its terminal", sockname);
 			return EX_SYS;
 		}
 		if (r < 0 && errno != EINTR) {
-			snprintf(why, sizeof(why), "unable to poll %s: %s", sockname,
+			snprintf(why, WHYLEN, "unable to poll %s: %s", sockname,
 			    strerror(errno));
 			return EX_SYS;
 		}
@@ -252,22 +256,22 @@ receive_terminal(int s, int rfd[3], int flags[3])
 	if (n > MAXFDS)
 		n = MAXFDS;
 	if (got == 0)
-		snprintf(why, sizeof(why), "%s closed the connection without "
+		snprintf(why, WHYLEN, "%s closed the connection without "
 		    "handing over a terminal (not allowed?)", sockname);
 	else if (tag == BC_BUSY && n == 0)
-		snprintf(why, sizeof(why), "%s is busy: another process holds "
+		snprintf(why, WHYLEN, "%s is busy: another process holds "
 		    "its window", sockname);
 	else if (tag != BC_TAG)
-		snprintf(why, sizeof(why), "protocol error from %s: unexpected "
+		snprintf(why, WHYLEN, "protocol error from %s: unexpected "
 		    "tag byte 0x%02x (expected 0x%02x)", sockname, tag, BC_TAG);
 	else if (msg.msg_flags & MSG_CTRUNC)
-		snprintf(why, sizeof(why), "protocol error from %s: too many fds "
+		snprintf(why, WHYLEN, "protocol error from %s: too many fds "
 		    "(control data truncated)", sockname);
 	else if (n != 3 || nmsgs != 1)
-		snprintf(why, sizeof(why), "protocol error from %s: expected 3 fds "
+		snprintf(why, WHYLEN, "protocol error from %s: expected 3 fds "
 		    "in one message, got %d in %d", sockname, n, nmsgs);
 	else if (same_terminal(fds, flags, bad, sizeof(bad)) < 0)
-		snprintf(why, sizeof(why), "%s handed over no usable terminal: %s",
+		snprintf(why, WHYLEN, "%s handed over no usable terminal: %s",
 		    sockname, bad);
 	else {
 		for (i = 0; i < 3; i++)
@@ -278,15 +282,18 @@ receive_terminal(int s, int rfd[3], int flags[3])
 	return EX_REFUSED;
 }
 
-/* Connect, check the server's uid, receive its terminal; 0 or an exit code. */
+/*
+ * Connect, check the server's uid, receive its terminal; 0, or an exit code
+ * with the cause in WHY.
+ */
 static int
-take(const struct bc_addr *a, int *sock, int rfd[3], int flags[3])
+take(const struct bc_addr *a, int *sock, int rfd[3], int flags[3], char *why)
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 	int s, r;
 
-	s = connect_server(a);
+	s = connect_server(a, why);
 	if (s < 0)
 		return EX_SYS;
 	if (early_session)
@@ -294,18 +301,18 @@ take(const struct bc_addr *a, int *sock, int rfd[3], int flags[3])
 	/* Work the server's answer does not change, done while it answers. */
 	reset_signals();
 	if (getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
-		snprintf(why, sizeof(why), "unable to read the credentials of %s: %s",
+		snprintf(why, WHYLEN, "unable to read the credentials of %s: %s",
 		    sockname, strerror(errno));
 		close(s);
 		return EX_SYS;
 	}
 	if (cred.uid != 0 && cred.uid != getuid() && cred.uid != geteuid()) {
-		snprintf(why, sizeof(why), "refusing %s: its server runs as uid %u",
+		snprintf(why, WHYLEN, "refusing %s: its server runs as uid %u",
 		    sockname, (unsigned)cred.uid);
 		close(s);
 		return EX_REFUSED;
 	}
-	r = receive_terminal(s, rfd, flags);
+	r = receive_terminal(s, rfd, flags, why);
 	if (r != 0) {
 		close(s);
 		return r;
@@ -547,10 +554,10 @@ usage_error(const char *msg)
  * Within the deadline, discard what was typed on terminal TTY before the
  * hand-off and send the acknowledgement with PROG's base name over S; a
  * server that gave up first has shut the connection, and the hand-off
- * failed.  Return 0 or an exit code.
+ * failed.  Return 0, or an exit code with the cause in WHY.
  */
 static int
-acknowledge(int s, int tty, const char *prog)
+acknowledge(int s, int tty, const char *prog, char *why)
 {
 	char buf[1 + BC_NAME_MAX];
 	const char *base = strrchr(prog, '/');
@@ -564,7 +571,7 @@ acknowledge(int s, int tty, const char *prog)
 	buf[0] = BC_ACK;
 	memcpy(buf + 1, base, n);
 	if (time_left() <= 0) {
-		snprintf(why, sizeof(why), "timed out before acknowledging %s's "
+		snprintf(why, WHYLEN, "timed out before acknowledging %s's "
 		    "terminal", sockname);
 		return EX_SYS;
 	}
@@ -574,7 +581,7 @@ acknowledge(int s, int tty, const char *prog)
 		info("unable to discard typed-ahead input:");
 	if (send(s, buf, n + 1, MSG_NOSIGNAL) == (ssize_t)n + 1)
 		return 0;
-	snprintf(why, sizeof(why), "unable to acknowledge to %s: %s", sockname,
+	snprintf(why, WHYLEN, "unable to acknowledge to %s: %s", sockname,
 	    errno == EPIPE ? "it gave up on the hand-off" : strerror(errno));
 	return EX_SYS;
 }
@@ -586,27 +593,31 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* Take the window's terminal and become PROG; as process 1, never exit. */
-int
-main(int argc, char **argv)
-{
-	struct bc_addr addr;
-	int fallback = 0, ctty = -1, console = 0, direct = 0, sock = -1, opt, r;
-	int addr_ok;
-	int rfd[3] = { -1, -1, -1 }, flags[3];
-	const char *sopt = NULL, *path;
-	char buf[PATH_MAX], msg[200];
+/* What the command line asks for. */
+struct options {
+	const char *sock;	/* -s, or NULL */
+	int fallback;		/* -f */
+	int ctty;		/* -c 1, -C 0, -1 not given */
+	int console;		/* --console */
+	int direct;		/* --no-handoff */
 	char **prog;
+};
 
-	progname = "bootcon-exec";
-	mypid = getpid();
-	pid1 = mypid == 1;
+/* Parse the command line into O; usage errors exit 100 (process 1 goes on). */
+static void
+parse_options(int argc, char **argv, struct options *o)
+{
+	char msg[200];
+	int opt;
+
+	memset(o, 0, sizeof(*o));
+	o->ctty = -1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:s:t:fcCqvh", longopts,
 	    NULL)) != -1) {
 		switch (opt) {
 		case 's':
-			sopt = optarg;
+			o->sock = optarg;
 			break;
 		case 't':
 			if (parse_seconds(optarg, &timeout) < 0) {
@@ -616,11 +627,11 @@ main(int argc, char **argv)
 			}
 			break;
 		case 'f':
-			fallback = 1;
+			o->fallback = 1;
 			break;
 		case 'c':
 		case 'C':
-			ctty = opt == 'c';
+			o->ctty = opt == 'c';
 			break;
 		case 'q':
 			verbosity = -1;
@@ -629,15 +640,15 @@ main(int argc, char **argv)
 			verbosity = 1;
 			break;
 		case 'K':
-			console = 1;
+			o->console = 1;
 			break;
 		case 'N':
-			direct = 1;
+			o->direct = 1;
 			break;
 		case 'h':
 			printf("%s\n", USAGE);
 			if (!pid1)
-				return 0;
+				exit(0);
 			break;
 		case ':':
 			snprintf(msg, sizeof(msg), "option -%c needs an argument",
@@ -654,68 +665,98 @@ main(int argc, char **argv)
 			usage_error(msg);
 		}
 	}
-	prog = argv + optind;
-	if (prog[0] == NULL) {
+	o->prog = argv + optind;
+	if (o->prog[0] == NULL) {
 		usage_error("missing PROG");
 		pid1_last_resort();
 	}
-	sockname = bc_socket_name(sopt);
-	addr_ok = bc_addr_parse(&addr, sockname) == 0;
-	if (!addr_ok) {
-		snprintf(msg, sizeof(msg), "bad socket name %.100s: %s", sockname,
+	if (pid1) {
+		if (o->ctty > 0)
+			warn("-c ignored: process 1 never takes a controlling "
+			    "terminal");
+		o->ctty = 0;
+		o->fallback = 1;
+	} else if (o->ctty < 0)
+		o->ctty = 1;
+}
+
+/*
+ * The hand-off up to the point of no return (DESIGN steps 1-3 and the
+ * ack): connect, check the server, receive and validate its terminal, move
+ * the fds above 2 and acknowledge.  Return 0 with the terminal in RFD and
+ * FLAGS, or an exit code with the cause in WHY and every fd closed.
+ */
+static int
+handoff(const struct bc_addr *a, const char *prog, int rfd[3], int flags[3],
+    char *why)
+{
+	int sock = -1, r;
+
+	r = take(a, &sock, rfd, flags, why);
+	if (r != 0)
+		return r;
+	if (lift(rfd) < 0) {
+		snprintf(why, WHYLEN, "unable to move the terminal's fds: %s",
+		    strerror(errno));
+		r = EX_SYS;
+	}
+	if (r == 0)
+		r = acknowledge(sock, rfd[0], prog, why);
+	/* Kept on success: it closes at the exec, when the server looks. */
+	if (r != 0) {
+		close_all(rfd, 3);
+		close(sock);
+	}
+	return r;
+}
+
+/* Take the window's terminal and become PROG; as process 1, never exit. */
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	struct bc_addr addr;
+	int rfd[3] = { -1, -1, -1 }, flags[3], r;
+	char buf[PATH_MAX], why[WHYLEN];
+	const char *path;
+
+	progname = "bootcon-exec";
+	mypid = getpid();
+	pid1 = mypid == 1;
+	parse_options(argc, argv, &o);
+	sockname = bc_socket_name(o.sock);
+	r = bc_addr_parse(&addr, sockname) == 0 ? 0 : EX_USAGE;
+	if (r != 0) {
+		snprintf(why, sizeof(why), "bad socket name %.100s: %s", sockname,
 		    errno == ENAMETOOLONG ? "too long" : sockname[0] == '@' ?
 		    "an abstract name needs a character after @" :
 		    "neither @name nor a path");
-		usage_error(msg);
+		usage_error(why);
 	}
-	if (pid1) {
-		if (ctty > 0)
-			warn("-c ignored: process 1 never takes a controlling "
-			    "terminal");
-		ctty = 0;
-		fallback = 1;
-	} else if (ctty < 0)
-		ctty = 1;
-	path = find_prog(prog[0], buf, sizeof(buf));
+	path = find_prog(o.prog[0], buf, sizeof(buf));
 	if (!pid1 && (path == NULL ||
-	    (path == prog[0] && access(path, X_OK) < 0)))
+	    (path == o.prog[0] && access(path, X_OK) < 0)))
 		fatal(path == NULL || errno == ENOENT || errno == ENOTDIR ?
-		    EX_NOTFOUND : EX_NOEXEC, "unable to execute %s: %s", prog[0],
-		    path == NULL ? "not found" : strerror(errno));
-	if (!pid1 && !direct)
+		    EX_NOTFOUND : EX_NOEXEC, "unable to execute %s: %s",
+		    o.prog[0], path == NULL ? "not found" : strerror(errno));
+	if (!pid1 && !o.direct)
 		fork_if_group_leader();
 	/*
 	 * setsid() is slow where the kernel makes each session a scheduler
 	 * autogroup; without -f a failed hand-off exits anyway, so start the
 	 * session while the server answers.
 	 */
-	early_session = !fallback;
-
-	if (direct)
+	early_session = !o.fallback;
+	if (o.direct)
 		r = -1;
-	else if (addr_ok)
-		r = take(&addr, &sock, rfd, flags);
-	else {
-		snprintf(why, sizeof(why), "bad socket name %.100s", sockname);
-		r = EX_USAGE;
-	}
-	/* The window is taken once the ack is sent, so all that can fail is before. */
-	if (r == 0 && lift(rfd) < 0) {
-		snprintf(why, sizeof(why), "unable to move the terminal's fds: %s",
-		    strerror(errno));
-		r = EX_SYS;
-	}
-	if (r == 0)
-		r = acknowledge(sock, rfd[0], prog[0]);
-	if (r != 0 && sock >= 0) {
-		close_all(rfd, 3);
-		close(sock);
-	}
+	else if (r == 0)
+		r = handoff(&addr, o.prog[0], rfd, flags, why);
 	if (r > 0) {
-		if (!fallback)
+		if (!o.fallback)
 			fatal(r, "%s", why);
-		warn("%s; running %s on the original stdio", why, prog[0]);
+		warn("%s; running %s on the original stdio", why, o.prog[0]);
 	}
+	/* Past the ack the window is ours: nothing from here fails it. */
 	if (r == 0) {
 		/* Our lines in the window from here: none outlives the deadline. */
 		message_budget = time_left;
@@ -724,12 +765,12 @@ main(int argc, char **argv)
 	}
 	cloexec_above_stdio();
 	if (r == 0) {
-		if (console)
+		if (o.console)
 			become_console();
 		new_session();
-		if (ctty)
+		if (o.ctty)
 			take_ctty();
 	}
 	reset_signals();
-	run(path, prog);
+	run(path, o.prog);
 }

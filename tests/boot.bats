@@ -5,6 +5,8 @@
 # with init on a bootcon window.  Each skips with the reason when this
 # machine cannot run it (not root, no QEMU, no kernel).
 
+# $status and $output are bats' own, set in each test's subshell.
+# shellcheck disable=SC2030,SC2031
 load test_helper
 
 setup() {
@@ -145,11 +147,41 @@ report() {
 	[ "$(report fd0)" = "$(tx list-panes -a -F '#{pane_tty}')" ]
 }
 
-@test "a real kernel boots with init on a bootcon window, reachable over SSH, and on the normal console when bootcon is off, missing or killed" {
-	run sh "$ROOT/tests/boot/run" 3>&-
+# Boot the busybox initramfs under QEMU in SCENARIO (tests/boot/run); skip
+# with its reason when this machine cannot boot one.
+boot_scenario() {
+	run sh "$ROOT/tests/boot/run" "$1" 3>&-
 	if [ "$status" -eq 77 ]; then
 		skip "$(printf '%s\n' "$output" | sed -n 's/^boot test: skipped: //p' | tail -n 1)"
 	fi
 	printf '%s\n' "$output"
 	[ "$status" -eq 0 ]
+	if [[ "$output" == *"screen: skipped"* ]]; then
+		skip "GNU screen is not installed here"
+	fi
+	[[ "$output" == *" passed, 0 failed in "* ]]
+}
+
+@test "a real kernel boots with init on a bootcon window, reachable over SSH" {
+	boot_scenario window
+}
+
+@test "a real kernel boots with init on a bootcon window in GNU screen (bootcon.mux=screen)" {
+	boot_scenario screen
+}
+
+@test "a real kernel boots on a bootcon window with /tmp read-only (the console's files in /run)" {
+	boot_scenario rotmp
+}
+
+@test "a real kernel boots on the normal console with bootcon=off" {
+	boot_scenario off
+}
+
+@test "a real kernel boots on the normal console when tmux is missing" {
+	boot_scenario notmux
+}
+
+@test "a real kernel boots on the normal console when the console's server is killed before the hand-off" {
+	boot_scenario killed
 }

@@ -123,14 +123,17 @@ pty_server() {
 
 # Start fakeserver MODE on $SOCK (or on SOCKET given as a second argument)
 # in the background, logging to $T/fs.log; wait until it listens; set FSPID.
-# $FAKE_WRAP, if set, is a command prefix (ptyrun gives it a terminal).
+# With FAKE_WRAP=ptyrun it runs on a terminal of its own (ptyrun), and both
+# pids are tracked.
 fake_server() {
-	local ready
+	local ready wrap=()
 	ready=$(mktemp "$T/ready.XXXXXX")
-	${FAKE_WRAP:-} fakeserver -s "${2:-$SOCK}" -d 4 "$1" </dev/null >"$T/fs.log" 2>&1 4>"$ready" 3>&- &
+	[ "${FAKE_WRAP:-}" != ptyrun ] || wrap=(ptyrun -p "$T/fake.pid")
+	"${wrap[@]}" fakeserver -s "${2:-$SOCK}" -d 4 "$1" </dev/null >"$T/fs.log" 2>&1 4>"$ready" 3>&- &
 	FSPID=$!
 	hh_track "$FSPID"
-	wait_until "[ -s '$ready' ]"
+	wait_until "[ -s '$ready' ]" || return 1
+	[ ! -s "$T/fake.pid" ] || hh_track "$(cat "$T/fake.pid")"
 }
 
 # Wait until FILE has a line matching the ERE PATTERN.

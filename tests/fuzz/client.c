@@ -104,6 +104,7 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t len)
 {
 	static int ready;
 	int sv[2], rfd[3] = { -1, -1, -1 }, flags[3], before, nmsg, i, n, r;
+	char why[WHYLEN];
 	unsigned char tag;
 	size_t off = 2;
 
@@ -131,7 +132,7 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t len)
 	if (d[1] & 4)
 		close(sv[1]);
 	deadline = 0;
-	r = receive_terminal(sv[0], rfd, flags);
+	r = receive_terminal(sv[0], rfd, flags, why);
 	if (r == 0) {
 		check_accepted(rfd);
 		close_all(rfd, 3);
