@@ -322,11 +322,14 @@ take(const struct bc_addr *a, int *sock, int rfd[3], int flags[3], char *why)
 	return 0;
 }
 
-/* Move the received fds above 2, where installing them clobbers none. */
+/*
+ * Move the received fds above 2, where installing them clobbers none (each
+ * SCM_RIGHTS fd has a number of its own).
+ */
 static int
 lift(int rfd[3])
 {
-	int i, j, fd;
+	int i, fd;
 
 	for (i = 0; i < 3; i++) {
 		if (rfd[i] > 2)
@@ -335,9 +338,6 @@ lift(int rfd[3])
 		if (fd < 0)
 			return -1;
 		close(rfd[i]);
-		for (j = 0; j < 3; j++)
-			if (j != i && rfd[j] == rfd[i])
-				rfd[j] = fd;
 		rfd[i] = fd;
 	}
 	return 0;

@@ -686,7 +686,9 @@ notify_failure(int code, const char *msg, size_t len)
 	notify = -1;
 }
 
-/* Note the first usage error of the command line, in the FMT of printf. */
+#define ERRLEN 200
+
+/* Note the first usage error of the command line in ERR (ERRLEN bytes). */
 static void __attribute__((format(printf, 2, 3)))
 usage_error(char *err, const char *fmt, ...)
 {
@@ -695,7 +697,7 @@ usage_error(char *err, const char *fmt, ...)
 	if (*err != '\0')
 		return;
 	va_start(ap, fmt);
-	vsnprintf(err, 200, fmt, ap);
+	vsnprintf(err, ERRLEN, fmt, ap);
 	va_end(ap);
 }
 
@@ -705,7 +707,7 @@ main(int argc, char **argv)
 {
 	int once = 0, ask = 0, opt, fds[3] = { 0, 1, 2 }, flags[3];
 	const char *sopt = NULL;
-	char why[128], err[200] = "", *end;
+	char why[128], err[ERRLEN] = "", *end;
 	uid_t uid;
 	long l;
 

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
@@ -67,10 +68,9 @@ write_within(int fd, const void *buf, size_t len, long long ms)
 		left = end - now_ms();
 		if (left < 0)
 			left = 0;
-		r = poll(&p, 1, left > 60000 ? 60000 : (int)left);
+		/* parse_seconds keeps every deadline within an int of ms. */
+		r = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
 		if (r < 0 && errno == EINTR)
-			continue;
-		if (r == 0 && left > 60000)
 			continue;
 		if (r <= 0 || !(p.revents & POLLOUT)) {
 			stalled = r == 0;

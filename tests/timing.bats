@@ -48,7 +48,7 @@ ends_within() {
 	stop_output
 	ends_within 3 bootcon-exec -v -t 1 -s "$SOCK" -- true
 	# The line was dropped, not left blocking: the server is free again.
-	wait_until "! grep -q '^Pid:' /proc/$SPID/fdinfo/* 2>/dev/null"
+	wait_until "[ \"\$(bootcon-server -Q -s '$SOCK')\" = waiting ]"
 }
 
 @test "output stopped (^S): a client of another uid gets the window within -t, its 'no job control' line dropped" {
