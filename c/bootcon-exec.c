@@ -35,13 +35,26 @@
 /* The room for a failure's cause, which each step of the hand-off fills. */
 #define WHYLEN 256
 
-static const char *sockname;
-static pid_t mypid;
-static int pid1;
-static int early_session;
-static int in_session;
-static int signals_reset;
+/*
+ * The hand-off's deadline (-t), at file scope because the hook that bounds
+ * our lines in the window (message_budget) asks it; 0 until the first wait.
+ */
 static long long timeout = 1000, deadline;
+
+/* One run of bootcon-exec: what its command line asks and how far it got. */
+struct client {
+	const char *name;	/* the socket's name, for messages */
+	struct bc_addr addr;
+	int pid1;		/* process 1: never exits, never a ctty */
+	int fallback;		/* -f, and always as process 1 */
+	int ctty;		/* -c 1, -C 0, -1 not given */
+	int console;		/* --console */
+	int direct;		/* --no-handoff */
+	char **prog;
+	int early_session;	/* start the session while the server answers */
+	int in_session;		/* ... and it did */
+	int signals_reset;
+};
 
 /* Close every fd in FDS that is open and mark it closed. */
 static void
@@ -79,7 +92,7 @@ fill_stdio(void)
  * status file stays open until the exec closes it.
  */
 static void
-reset_signals(void)
+reset_signals(struct client *c)
 {
 	unsigned long long ign = 0;
 	struct sigaction sa;
@@ -88,9 +101,9 @@ reset_signals(void)
 	ssize_t n = -1;
 	int fd, sig;
 
-	if (signals_reset)
+	if (c->signals_reset)
 		return;
-	signals_reset = 1;
+	c->signals_reset = 1;
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
 		warn("unable to reset the signal mask:");
@@ -134,7 +147,7 @@ time_left(void)
  * timeout; return the socket, or -1 with the cause in WHY.
  */
 static int
-connect_server(const struct bc_addr *a, char *why)
+connect_server(const struct client *c, char *why)
 {
 	struct timespec ts;
 	long long left, delay = 1;
@@ -157,7 +170,7 @@ connect_server(const struct bc_addr *a, char *why)
 				return -1;
 			}
 		}
-		if (connect(s, (const struct sockaddr *)&a->sun, a->len) == 0)
+		if (connect(s, (const struct sockaddr *)&c->addr.sun, c->addr.len) == 0)
 			return s;
 		err = errno;
 		close(s);
@@ -165,7 +178,7 @@ connect_server(const struct bc_addr *a, char *why)
 		if ((err != ECONNREFUSED && err != ENOENT && err != EAGAIN &&
 		    err != EINTR) || left <= 0) {
 			snprintf(why, WHYLEN, "unable to connect to %s: %s",
-			    sockname, strerror(err));
+			    c->name, strerror(err));
 			return -1;
 		}
 		if (delay > left)
@@ -211,7 +224,8 @@ collect_fds(struct msghdr *msg, int *fds, int *nmsgs)
  * every received fd closed and the cause in WHY.
  */
 static int
-receive_terminal(int s, int rfd[3], int flags[3], char *why)
+receive_terminal(const struct client *c, int s, int rfd[3], int flags[3],
+    char *why)
 {
 	union {
 		struct cmsghdr h;
@@ -234,7 +248,7 @@ receive_terminal(int s, int rfd[3], int flags[3], char *why)
 			break;
 		if (errno != EAGAIN && errno != EINTR) {
 			snprintf(why, WHYLEN, "unable to receive from %s: %s",
-			    sockname, strerror(errno));
+			    c->name, strerror(errno));
 			return EX_SYS;
 		}
 		p.fd = s;
@@ -243,11 +257,11 @@ receive_terminal(int s, int rfd[3], int flags[3], char *why)
 		r = poll(&p, 1, left < 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left);
 		if (r == 0) {
 			snprintf(why, WHYLEN, "timed out waiting for %s to hand "
-			    "over its terminal", sockname);
+			    "over its terminal", c->name);
 			return EX_SYS;
 		}
 		if (r < 0 && errno != EINTR) {
-			snprintf(why, WHYLEN, "unable to poll %s: %s", sockname,
+			snprintf(why, WHYLEN, "unable to poll %s: %s", c->name,
 			    strerror(errno));
 			return EX_SYS;
 		}
@@ -257,22 +271,22 @@ receive_terminal(int s, int rfd[3], int flags[3], char *why)
 		n = MAXFDS;
 	if (got == 0)
 		snprintf(why, WHYLEN, "%s closed the connection without "
-		    "handing over a terminal (not allowed?)", sockname);
+		    "handing over a terminal (not allowed?)", c->name);
 	else if (tag == BC_BUSY && n == 0)
 		snprintf(why, WHYLEN, "%s is busy: another process holds "
-		    "its window", sockname);
+		    "its window", c->name);
 	else if (tag != BC_TAG)
 		snprintf(why, WHYLEN, "protocol error from %s: unexpected "
-		    "tag byte 0x%02x (expected 0x%02x)", sockname, tag, BC_TAG);
+		    "tag byte 0x%02x (expected 0x%02x)", c->name, tag, BC_TAG);
 	else if (msg.msg_flags & MSG_CTRUNC)
 		snprintf(why, WHYLEN, "protocol error from %s: too many fds "
-		    "(control data truncated)", sockname);
+		    "(control data truncated)", c->name);
 	else if (n != 3 || nmsgs != 1)
 		snprintf(why, WHYLEN, "protocol error from %s: expected 3 fds "
-		    "in one message, got %d in %d", sockname, n, nmsgs);
+		    "in one message, got %d in %d", c->name, n, nmsgs);
 	else if (same_terminal(fds, flags, bad, sizeof(bad)) < 0)
 		snprintf(why, WHYLEN, "%s handed over no usable terminal: %s",
-		    sockname, bad);
+		    c->name, bad);
 	else {
 		for (i = 0; i < 3; i++)
 			rfd[i] = fds[i];
@@ -287,37 +301,37 @@ receive_terminal(int s, int rfd[3], int flags[3], char *why)
  * with the cause in WHY.
  */
 static int
-take(const struct bc_addr *a, int *sock, int rfd[3], int flags[3], char *why)
+take(struct client *c, int *sock, int rfd[3], int flags[3], char *why)
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 	int s, r;
 
-	s = connect_server(a, why);
+	s = connect_server(c, why);
 	if (s < 0)
 		return EX_SYS;
-	if (early_session)
-		in_session = setsid() >= 0;
+	if (c->early_session)
+		c->in_session = setsid() >= 0;
 	/* Work the server's answer does not change, done while it answers. */
-	reset_signals();
+	reset_signals(c);
 	if (getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
 		snprintf(why, WHYLEN, "unable to read the credentials of %s: %s",
-		    sockname, strerror(errno));
+		    c->name, strerror(errno));
 		close(s);
 		return EX_SYS;
 	}
 	if (cred.uid != 0 && cred.uid != getuid() && cred.uid != geteuid()) {
 		snprintf(why, WHYLEN, "refusing %s: its server runs as uid %u",
-		    sockname, (unsigned)cred.uid);
+		    c->name, (unsigned)cred.uid);
 		close(s);
 		return EX_REFUSED;
 	}
-	r = receive_terminal(s, rfd, flags, why);
+	r = receive_terminal(c, s, rfd, flags, why);
 	if (r != 0) {
 		close(s);
 		return r;
 	}
-	info("took the terminal of %s (server pid %d)", sockname, (int)cred.pid);
+	info("took the terminal of %s (server pid %d)", c->name, (int)cred.pid);
 	*sock = s;
 	return 0;
 }
@@ -395,13 +409,13 @@ cloexec_above_stdio(void)
  * which sends our own group SIGHUP and SIGCONT).
  */
 static void
-new_session(void)
+new_session(const struct client *c)
 {
 	int fd;
 
-	if (in_session || setsid() == 0)
+	if (c->in_session || setsid() == 0)
 		return;
-	if (getsid(0) != mypid) {
+	if (getsid(0) != getpid()) {
 		warn("unable to start a session:");
 		return;
 	}
@@ -494,8 +508,9 @@ pid1_last_resort(void)
 
 /* Exec PROG (found on $PATH as PATH); never returns. */
 static void __attribute__((noreturn))
-run(const char *path, char **prog)
+run(const struct client *c, const char *path)
 {
+	char **prog = c->prog;
 	int code;
 
 	if (path != NULL)
@@ -503,7 +518,7 @@ run(const char *path, char **prog)
 	else
 		errno = ENOENT;
 	code = errno == ENOENT || errno == ENOTDIR ? EX_NOTFOUND : EX_NOEXEC;
-	if (!pid1)
+	if (!c->pid1)
 		fatal(code, "unable to execute %s:", prog[0]);
 	warn("unable to execute %s:", prog[0]);
 	pid1_last_resort();
@@ -519,17 +534,17 @@ fork_if_group_leader(void)
 	pid_t child;
 	int status;
 
-	if (getpgrp() != mypid || getsid(0) == mypid)
+	pid_t me = getpid();
+
+	if (getpgrp() != me || getsid(0) == me)
 		return;
 	child = fork();
 	if (child < 0) {
 		warn("no job control: unable to fork:");
 		return;
 	}
-	if (child == 0) {
-		mypid = getpid();
+	if (child == 0)
 		return;
-	}
 	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR)
 			_exit(EX_SYS);
@@ -540,9 +555,9 @@ fork_if_group_leader(void)
 
 /* Report a usage error: exit 100, or as process 1 ignore it and go on. */
 static void
-usage_error(const char *msg)
+usage_error(const struct client *c, const char *msg)
 {
-	if (!pid1) {
+	if (!c->pid1) {
 		fprintf(stderr, "bootcon-exec: fatal: %s (usage: bootcon-exec -h)\n",
 		    msg);
 		exit(EX_USAGE);
@@ -557,10 +572,10 @@ usage_error(const char *msg)
  * failed.  Return 0, or an exit code with the cause in WHY.
  */
 static int
-acknowledge(int s, int tty, const char *prog, char *why)
+acknowledge(const struct client *c, int s, int tty, char *why)
 {
 	char buf[1 + BC_NAME_MAX];
-	const char *base = strrchr(prog, '/');
+	const char *prog = c->prog[0], *base = strrchr(prog, '/');
 	size_t n;
 	int pending;
 
@@ -572,7 +587,7 @@ acknowledge(int s, int tty, const char *prog, char *why)
 	memcpy(buf + 1, base, n);
 	if (time_left() <= 0) {
 		snprintf(why, WHYLEN, "timed out before acknowledging %s's "
-		    "terminal", sockname);
+		    "terminal", c->name);
 		return EX_SYS;
 	}
 	/* A flush wakes the terminal's workers: only when there is input. */
@@ -581,7 +596,7 @@ acknowledge(int s, int tty, const char *prog, char *why)
 		info("unable to discard typed-ahead input:");
 	if (send(s, buf, n + 1, MSG_NOSIGNAL) == (ssize_t)n + 1)
 		return 0;
-	snprintf(why, WHYLEN, "unable to acknowledge to %s: %s", sockname,
+	snprintf(why, WHYLEN, "unable to acknowledge to %s: %s", c->name,
 	    errno == EPIPE ? "it gave up on the hand-off" : strerror(errno));
 	return EX_SYS;
 }
@@ -593,45 +608,34 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* What the command line asks for. */
-struct options {
-	const char *sock;	/* -s, or NULL */
-	int fallback;		/* -f */
-	int ctty;		/* -c 1, -C 0, -1 not given */
-	int console;		/* --console */
-	int direct;		/* --no-handoff */
-	char **prog;
-};
-
-/* Parse the command line into O; usage errors exit 100 (process 1 goes on). */
+/* Parse the command line into C; usage errors exit 100 (process 1 goes on). */
 static void
-parse_options(int argc, char **argv, struct options *o)
+parse_options(int argc, char **argv, struct client *c)
 {
 	char msg[200];
 	int opt;
 
-	memset(o, 0, sizeof(*o));
-	o->ctty = -1;
+	c->ctty = -1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:s:t:fcCqvh", longopts,
 	    NULL)) != -1) {
 		switch (opt) {
 		case 's':
-			o->sock = optarg;
+			c->name = optarg;
 			break;
 		case 't':
 			if (parse_seconds(optarg, &timeout) < 0) {
 				snprintf(msg, sizeof(msg), "bad timeout: %.100s",
 				    optarg);
-				usage_error(msg);
+				usage_error(c, msg);
 			}
 			break;
 		case 'f':
-			o->fallback = 1;
+			c->fallback = 1;
 			break;
 		case 'c':
 		case 'C':
-			o->ctty = opt == 'c';
+			c->ctty = opt == 'c';
 			break;
 		case 'q':
 			verbosity = -1;
@@ -640,20 +644,20 @@ parse_options(int argc, char **argv, struct options *o)
 			verbosity = 1;
 			break;
 		case 'K':
-			o->console = 1;
+			c->console = 1;
 			break;
 		case 'N':
-			o->direct = 1;
+			c->direct = 1;
 			break;
 		case 'h':
 			printf("%s\n", USAGE);
-			if (!pid1)
+			if (!c->pid1)
 				exit(0);
 			break;
 		case ':':
 			snprintf(msg, sizeof(msg), "option -%c needs an argument",
 			    optopt);
-			usage_error(msg);
+			usage_error(c, msg);
 			break;
 		default:
 			if (optopt != 0)
@@ -662,22 +666,22 @@ parse_options(int argc, char **argv, struct options *o)
 			else
 				snprintf(msg, sizeof(msg), "unknown option %.100s",
 				    argv[optind - 1]);
-			usage_error(msg);
+			usage_error(c, msg);
 		}
 	}
-	o->prog = argv + optind;
-	if (o->prog[0] == NULL) {
-		usage_error("missing PROG");
+	c->prog = argv + optind;
+	if (c->prog[0] == NULL) {
+		usage_error(c, "missing PROG");
 		pid1_last_resort();
 	}
-	if (pid1) {
-		if (o->ctty > 0)
+	if (c->pid1) {
+		if (c->ctty > 0)
 			warn("-c ignored: process 1 never takes a controlling "
 			    "terminal");
-		o->ctty = 0;
-		o->fallback = 1;
-	} else if (o->ctty < 0)
-		o->ctty = 1;
+		c->ctty = 0;
+		c->fallback = 1;
+	} else if (c->ctty < 0)
+		c->ctty = 1;
 }
 
 /*
@@ -687,12 +691,11 @@ parse_options(int argc, char **argv, struct options *o)
  * FLAGS, or an exit code with the cause in WHY and every fd closed.
  */
 static int
-handoff(const struct bc_addr *a, const char *prog, int rfd[3], int flags[3],
-    char *why)
+handoff(struct client *c, int rfd[3], int flags[3], char *why)
 {
 	int sock = -1, r;
 
-	r = take(a, &sock, rfd, flags, why);
+	r = take(c, &sock, rfd, flags, why);
 	if (r != 0)
 		return r;
 	if (lift(rfd) < 0) {
@@ -701,7 +704,7 @@ handoff(const struct bc_addr *a, const char *prog, int rfd[3], int flags[3],
 		r = EX_SYS;
 	}
 	if (r == 0)
-		r = acknowledge(sock, rfd[0], prog, why);
+		r = acknowledge(c, sock, rfd[0], why);
 	/* Kept on success: it closes at the exec, when the server looks. */
 	if (r != 0) {
 		close_all(rfd, 3);
@@ -714,47 +717,46 @@ handoff(const struct bc_addr *a, const char *prog, int rfd[3], int flags[3],
 int
 main(int argc, char **argv)
 {
-	struct options o;
-	struct bc_addr addr;
+	struct client c;
 	int rfd[3] = { -1, -1, -1 }, flags[3], r;
 	char buf[PATH_MAX], why[WHYLEN];
 	const char *path;
 
 	progname = "bootcon-exec";
-	mypid = getpid();
-	pid1 = mypid == 1;
-	parse_options(argc, argv, &o);
-	sockname = bc_socket_name(o.sock);
-	r = bc_addr_parse(&addr, sockname) == 0 ? 0 : EX_USAGE;
+	memset(&c, 0, sizeof(c));
+	c.pid1 = getpid() == 1;
+	parse_options(argc, argv, &c);
+	c.name = bc_socket_name(c.name);
+	r = bc_addr_parse(&c.addr, c.name) == 0 ? 0 : EX_USAGE;
 	if (r != 0) {
-		snprintf(why, sizeof(why), "bad socket name %.100s: %s", sockname,
-		    errno == ENAMETOOLONG ? "too long" : sockname[0] == '@' ?
+		snprintf(why, sizeof(why), "bad socket name %.100s: %s", c.name,
+		    errno == ENAMETOOLONG ? "too long" : c.name[0] == '@' ?
 		    "an abstract name needs a character after @" :
 		    "neither @name nor a path");
-		usage_error(why);
+		usage_error(&c, why);
 	}
-	path = find_prog(o.prog[0], buf, sizeof(buf));
-	if (!pid1 && (path == NULL ||
-	    (path == o.prog[0] && access(path, X_OK) < 0)))
+	path = find_prog(c.prog[0], buf, sizeof(buf));
+	if (!c.pid1 && (path == NULL ||
+	    (path == c.prog[0] && access(path, X_OK) < 0)))
 		fatal(path == NULL || errno == ENOENT || errno == ENOTDIR ?
 		    EX_NOTFOUND : EX_NOEXEC, "unable to execute %s: %s",
-		    o.prog[0], path == NULL ? "not found" : strerror(errno));
-	if (!pid1 && !o.direct)
+		    c.prog[0], path == NULL ? "not found" : strerror(errno));
+	if (!c.pid1 && !c.direct)
 		fork_if_group_leader();
 	/*
 	 * setsid() is slow where the kernel makes each session a scheduler
 	 * autogroup; without -f a failed hand-off exits anyway, so start the
 	 * session while the server answers.
 	 */
-	early_session = !o.fallback;
-	if (o.direct)
+	c.early_session = !c.fallback;
+	if (c.direct)
 		r = -1;
 	else if (r == 0)
-		r = handoff(&addr, o.prog[0], rfd, flags, why);
+		r = handoff(&c, rfd, flags, why);
 	if (r > 0) {
-		if (!o.fallback)
+		if (!c.fallback)
 			fatal(r, "%s", why);
-		warn("%s; running %s on the original stdio", why, o.prog[0]);
+		warn("%s; running %s on the original stdio", why, c.prog[0]);
 	}
 	/* Past the ack the window is ours: nothing from here fails it. */
 	if (r == 0) {
@@ -765,12 +767,12 @@ main(int argc, char **argv)
 	}
 	cloexec_above_stdio();
 	if (r == 0) {
-		if (o.console)
+		if (c.console)
 			become_console();
-		new_session();
-		if (o.ctty)
+		new_session(&c);
+		if (c.ctty)
 			take_ctty();
 	}
-	reset_signals();
-	run(path, o.prog);
+	reset_signals(&c);
+	run(&c, path);
 }

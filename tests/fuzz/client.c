@@ -19,6 +19,7 @@ enum { K_SLAVE_A, K_SLAVE_B, K_SLAVE_A_RO, K_MASTER_A, K_MASTER_B, K_NULL,
 
 static int kinds[NKINDS];
 static struct stat slave_a, slave_b;
+static struct client fuzz_client;
 
 /* Open a new pty; return its master and put a slave opened with FLAGS in *S. */
 static int
@@ -60,7 +61,7 @@ setup(void)
 	    fstat(kinds[K_SLAVE_A], &slave_a) < 0 ||
 	    fstat(kinds[K_SLAVE_B], &slave_b) < 0)
 		abort();
-	sockname = "@fuzz";
+	fuzz_client.name = "@fuzz";
 	timeout = 1;
 }
 
@@ -132,7 +133,7 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t len)
 	if (d[1] & 4)
 		close(sv[1]);
 	deadline = 0;
-	r = receive_terminal(sv[0], rfd, flags, why);
+	r = receive_terminal(&fuzz_client, sv[0], rfd, flags, why);
 	if (r == 0) {
 		check_accepted(rfd);
 		close_all(rfd, 3);
