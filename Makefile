@@ -124,7 +124,8 @@ install: all static
 	    $(DESTDIR)$(SYSTEMDGENDIR)
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)/
 	install -m 755 $(STATIC) $(DESTDIR)$(LIBEXECDIR)/
-	install -m 644 shell/bootcon-find.sh $(DESTDIR)$(DATADIR)/shell/
+	install -m 644 shell/bootcon-find.sh shell/bootcon-cmdline.sh \
+	    $(DESTDIR)$(DATADIR)/shell/
 	sed -e 's|^BOOTCON_BIN=.*|BOOTCON_BIN=$${BOOTCON_BIN:-$(BINDIR)}|' \
 	    -e 's|^BOOTCON_LIB=.*|BOOTCON_LIB=$(DATADIR)/shell|' shell/bootcon \
 	    >$(DESTDIR)$(BINDIR)/bootcon
