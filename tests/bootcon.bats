@@ -4,19 +4,18 @@
 
 # shellcheck disable=SC2154 # $stderr and $stderr_lines come from bats run
 load test_helper
-load bootcon_helper
 
 setup_file() {
 	export BATS_TEST_TIMEOUT=120
 }
 
 setup() {
-	bt_setup
+	bc_setup
 	make_prog
 }
 
 teardown() {
-	bt_teardown
+	bc_teardown
 }
 
 @test "help prints the usage on stdout and exits 0" {
@@ -191,11 +190,10 @@ teardown() {
 	tmux_window holder bootcon-server -s "$sock" >/dev/null
 	wait_until "listening '$sock'"
 	# bootcon's tmux server (not running yet) under another name.
-	export BOOTCON_TMUX_SERVER="bcq$$"
-	BT_USER=$BOOTCON_TMUX_SERVER
+	export BOOTCON_TMUX_SERVER="$BC_TX2"
 	run -1 --separate-stderr bootcon start -s "$sock"
 	[ "$stderr" = "bootcon: socket name in use: $sock" ]
-	run ! tmux -L "bcq$$" has-session
+	run ! tx2 has-session
 }
 
 @test "screen: start on a used socket name fails and leaves nothing behind" {
@@ -287,7 +285,7 @@ bg_hung_start() {
 	    >/dev/null 2>"$T/bg.err" 3>&- || rc=$?
 	echo "$rc" >"$T/bg.rc") 3>&- &
 	BG=$!
-	BT_PIDS="$BT_PIDS $BG"
+	track "$BG"
 }
 
 @test "tmux: a failed start that created the session removes only its own window" {
@@ -330,7 +328,7 @@ term_hung_start() {
 	BOOTCON_BIN=$T/hung BOOTCON_TIMEOUT=30 sh "$BOOTCON" start "$@" \
 	    >/dev/null 2>"$T/bg.err" 3>&- &
 	BG=$!
-	BT_PIDS="$BT_PIDS $BG"
+	track "$BG"
 	wait_until "pgrep -P $BG -x sleep >/dev/null"
 	kill -TERM "$BG"
 	wait "$BG" || rc=$?
@@ -418,16 +416,12 @@ term_hung_start() {
 	[ -z "$stderr" ]
 }
 
-# Start a console on SOCKET on a pty of its own (ptyrun: tmux would resume
-# a stopped pane), and stop its server (SIGSTOP): it cannot act on a
+# Start a console on $SOCK on a pty of its own (pty_server: tmux would
+# resume a stopped pane), and stop its server (SIGSTOP): it cannot act on a
 # SIGTERM until resumed.  SPID is the server's pid.
 stopped_console() {
-	ptyrun -p "$T/spid" bootcon-server -s "$1" -d 4 4>"$T/ready" \
-	    </dev/null >"$T/pty.out" 2>&1 3>&- &
-	BT_PIDS="$BT_PIDS $!"
-	wait_until "[ -s '$T/ready' ]"
-	SPID=$(cat "$T/spid")
-	BT_PIDS="$BT_PIDS $SPID"
+	pty_server
+	# shellcheck disable=SC2153 # set by pty_server
 	kill -STOP "$SPID"
 	wait_until "grep -q '^State:[[:space:]]*T' /proc/$SPID/status"
 }
@@ -444,7 +438,7 @@ term_pending() {
 @test "stop waits for the server to exit: one that cannot (stopped) fails stop with 111 after BOOTCON_TIMEOUT" {
 	local sock spid t0
 	sock=$(bc_sock)
-	stopped_console "$sock"
+	stopped_console
 	spid=$SPID
 	t0=$(date +%s%N)
 	BOOTCON_TIMEOUT=1 run -111 --separate-stderr bootcon stop -s "$sock"
@@ -463,11 +457,11 @@ term_pending() {
 @test "stop waits for a server slow to exit, and returns 0 only once it has" {
 	local sock
 	sock=$(bc_sock)
-	stopped_console "$sock"
+	stopped_console
 	(rc=0
 	BOOTCON_TIMEOUT=30 sh "$BOOTCON" stop -s "$sock" >"$T/stop.out" 2>&1 3>&- || rc=$?
 	echo "$rc" >"$T/stop.rc") 3>&- &
-	BT_PIDS="$BT_PIDS $!"
+	track $!
 	# stop has sent its SIGTERM; the server has not exited: stop waits.
 	wait_until "term_pending $SPID"
 	[ ! -e "$T/stop.rc" ]
@@ -622,11 +616,9 @@ term_pending() {
 	sock=$(bc_sock)
 	bootcon start -s "$sock" >/dev/null
 	# A terminal for the attaching client: a window of another private server.
-	BT_USER="bco$$"
-	outer=$(tmux -L "$BT_USER" -f /dev/null new-session -d -x 100 -y 30 \
-	    -P -F '#{pane_id}' "sh '$BOOTCON' attach" 3>&-)
+	outer=$(TX=tx2 tmux_window o "sh '$BOOTCON' attach")
 	wait_until "[ \"\$(tx list-clients -F x | wc -l)\" -eq 1 ]"
-	wait_until "tmux -L '$BT_USER' capture-pane -p -t '$outer' | grep -q 'waiting on $sock'"
+	TX=tx2 wait_pane "$outer" "waiting on $sock"
 }
 
 @test "the demo starts a console, hands it a shell and says how to attach" {
@@ -707,9 +699,7 @@ term_pending() {
 	local sock outer
 	sock=$(bc_sock)
 	bootcon start --screen -s "$sock" >/dev/null
-	BT_USER="bco$$"
-	outer=$(tmux -L "$BT_USER" -f /dev/null new-session -d -x 100 -y 30 \
-	    -P -F '#{pane_id}' "TERM=xterm sh '$BOOTCON' attach --screen" 3>&-)
+	outer=$(TX=tx2 tmux_window o "TERM=xterm sh '$BOOTCON' attach --screen")
 	wait_until "screen -ls | grep -q 'bootcon.*Attached'"
-	wait_until "tmux -L '$BT_USER' capture-pane -p -t '$outer' | grep -q 'waiting on $sock'"
+	TX=tx2 wait_pane "$outer" "waiting on $sock"
 }

@@ -7,40 +7,14 @@
 # the mirrored "devices" are panes of a second private tmux server.
 
 load test_helper
-load bootcon_helper
 
 setup() {
-	bt_setup
+	bc_setup
 	make_prog
-	BT_USER="bco$$"
 }
 
 teardown() {
-	bt_teardown
-}
-
-# tmux commands for the outer server, whose panes are terminals to attach
-# from and devices to mirror on.
-outer() {
-	tmux -L "$BT_USER" -f /dev/null "$@" 3>&-
-}
-
-# Wait until the outer pane TARGET shows text matching the ERE PATTERN.
-wait_outer() {
-	if ! wait_until "outer capture-pane -p -J -t '$1' 2>/dev/null | grep -Eq -- '$2'" "${3:-10}"; then
-		echo "--- outer pane $1:" >&2
-		outer capture-pane -p -J -t "$1" >&2 2>/dev/null
-		return 1
-	fi
-}
-
-# Start an outer pane running CMD...; print its pane id.
-outer_pane() {
-	if outer has-session -t =o 2>/dev/null; then
-		outer new-window -d -t =o: -P -F '#{pane_id}' "$@"
-	else
-		outer new-session -d -s o -x 100 -y 30 -P -F '#{pane_id}' "$@"
-	fi
+	bc_teardown
 }
 
 # The pid of the bootcon-mirror this build runs (one at a time here).
@@ -66,23 +40,23 @@ two_consoles() {
 
 @test "bootcon attach -s SOCKET shows that console's window, not the session's current one" {
 	two_consoles
-	p=$(outer_pane env -u TMUX sh "$BOOTCON" attach -s "$S2")
-	wait_outer "$p" 'prog ready on two'
-	run outer capture-pane -p -t "$p"
+	p=$(TX=tx2 tmux_window o env -u TMUX sh "$BOOTCON" attach -s "$S2")
+	TX=tx2 wait_pane "$p" 'prog ready on two'
+	run tx2 capture-pane -p -t "$p"
 	[[ $output != *"prog ready on one"* ]]
-	outer send-keys -t "$p" hello-two Enter
+	tx2 send-keys -t "$p" hello-two Enter
 	wait_pane "=bootcon:1" 'prog got: hello-two'
 }
 
 @test "bootcon attach -r watches without typing" {
 	two_consoles
-	p=$(outer_pane env -u TMUX sh "$BOOTCON" attach -r -s "$S1")
-	wait_outer "$p" 'prog ready on one'
-	outer send-keys -t "$p" typed-read-only Enter
+	p=$(TX=tx2 tmux_window o env -u TMUX sh "$BOOTCON" attach -r -s "$S1")
+	TX=tx2 wait_pane "$p" 'prog ready on one'
+	tx2 send-keys -t "$p" typed-read-only Enter
 	# The read-only client drops keys; a read-write one then types.
-	q=$(outer_pane env -u TMUX sh "$BOOTCON" attach -s "$S1")
-	wait_outer "$q" 'prog ready on one'
-	outer send-keys -t "$q" typed-read-write Enter
+	q=$(TX=tx2 tmux_window o env -u TMUX sh "$BOOTCON" attach -s "$S1")
+	TX=tx2 wait_pane "$q" 'prog ready on one'
+	tx2 send-keys -t "$q" typed-read-write Enter
 	wait_pane "=bootcon:0" 'prog got: typed-read-write'
 	run pane "=bootcon:0"
 	[[ $output != *typed-read-only* ]]
@@ -97,9 +71,9 @@ two_consoles() {
 	run ! tx has-session -t =bootcon
 	run -0 list_line "$SB"
 	[[ $output == "$SB"$'\t'"busy pid "*$'\t'tmux$'\t'bootcon$'\t'0 ]]
-	p=$(outer_pane env -u TMUX sh "$BOOTCON" attach)
-	wait_outer "$p" 'prog ready on boot'
-	outer send-keys -t "$p" found-it Enter
+	p=$(TX=tx2 tmux_window o env -u TMUX sh "$BOOTCON" attach)
+	TX=tx2 wait_pane "$p" 'prog ready on boot'
+	tx2 send-keys -t "$p" found-it Enter
 	run -0 tmux -S "$T/run/tmux-$(id -u)/$BOOTCON_TMUX_SERVER" capture-pane -p -t =bootcon:0
 	wait_until "tmux -S '$T/run/tmux-$(id -u)/$BOOTCON_TMUX_SERVER' capture-pane -p -t =bootcon:0 | grep -q 'prog got: found-it'"
 	run -0 bootcon stop -s "$SB"
@@ -111,15 +85,15 @@ two_consoles() {
 	BOOTCON_TMUX_CONF=$ROOT/shell/boot.tmux.conf run -0 bootcon start -s "$SC"
 	bg_exec "$SC" "$T/prog" "$T/pid1" boot
 	wait_pane "=bootcon:0" 'prog ready on boot'
-	p=$(outer_pane env -u TMUX sh "$BOOTCON" attach -s "$SC")
-	wait_outer "$p" 'prog ready on boot'
+	p=$(TX=tx2 tmux_window o env -u TMUX sh "$BOOTCON" attach -s "$SC")
+	TX=tx2 wait_pane "$p" 'prog ready on boot'
 	# prefix c and prefix : would give a root shell and any command.
-	outer send-keys -t "$p" C-b c
-	outer send-keys -t "$p" C-b :
-	outer send-keys -t "$p" typed-after Enter
+	tx2 send-keys -t "$p" C-b c
+	tx2 send-keys -t "$p" C-b :
+	tx2 send-keys -t "$p" typed-after Enter
 	wait_pane "=bootcon:0" 'prog got: typed-after'
 	[ "$(tx list-windows -a | wc -l)" -eq 1 ]
-	outer send-keys -t "$p" C-b d
+	tx2 send-keys -t "$p" C-b d
 	wait_until "[ -z \"\$(tx list-clients)\" ]"
 }
 
@@ -134,15 +108,15 @@ two_consoles() {
 
 @test "bootcon mirror shows the window on a terminal and types its keys into the window" {
 	two_consoles
-	dev=$(outer_pane sleep 1000)
-	tty=$(outer display -p -t "$dev" '#{pane_tty}')
+	dev=$(TX=tx2 tmux_window o sleep 1000)
+	tty=$(tx2 display -p -t "$dev" '#{pane_tty}')
 	run -0 bootcon mirror -s "$S1" "$tty"
 	# Only what the window shows from now on: the program's next line.
-	outer send-keys -t "$dev" from-the-device Enter
+	tx2 send-keys -t "$dev" from-the-device Enter
 	wait_pane "=bootcon:0" 'prog got: from-the-device'
-	wait_outer "$dev" 'prog got: from-the-device'
+	TX=tx2 wait_pane "$dev" 'prog got: from-the-device'
 	# The other console is not mirrored.
-	run outer capture-pane -p -t "$dev"
+	run tx2 capture-pane -p -t "$dev"
 	[[ $output != *"two"* ]]
 	# A copy made by tmux: the program's terminal is still the window's.
 	pid=$(cat "$T/pid1")
@@ -151,18 +125,18 @@ two_consoles() {
 
 @test "bootcon mirror goes on for the window when a device hangs up, and stops with the window" {
 	two_consoles
-	d1=$(outer_pane sleep 1000)
-	t1=$(outer display -p -t "$d1" '#{pane_tty}')
-	d2=$(outer_pane sleep 1000)
-	t2=$(outer display -p -t "$d2" '#{pane_tty}')
+	d1=$(TX=tx2 tmux_window o sleep 1000)
+	t1=$(tx2 display -p -t "$d1" '#{pane_tty}')
+	d2=$(TX=tx2 tmux_window o sleep 1000)
+	t2=$(tx2 display -p -t "$d2" '#{pane_tty}')
 	run -0 bootcon mirror -s "$S1" "$t1" "$t2"
 	local m=
 	# shellcheck disable=SC2016 # evaluated by wait_until
 	wait_until 'm=$(mirror_pid) && [ -n "$m" ]'
-	outer kill-pane -t "$d1"
-	outer send-keys -t "$d2" after-hangup Enter
+	tx2 kill-pane -t "$d1"
+	tx2 send-keys -t "$d2" after-hangup Enter
 	wait_pane "=bootcon:0" 'prog got: after-hangup'
-	wait_outer "$d2" 'prog got: after-hangup'
+	TX=tx2 wait_pane "$d2" 'prog got: after-hangup'
 	# The window closes: the mirror ends, the device is no longer read.
 	run -0 bootcon stop -s "$S1"
 	wait_until "! kill -0 $m 2>/dev/null"

@@ -8,15 +8,14 @@
 # shellcheck disable=SC2154
 
 load test_helper
-load handoff_helper
 
 
 setup() {
-	hh_setup
+	bc_setup
 }
 
 teardown() {
-	hh_teardown
+	bc_teardown
 }
 
 @test "bootcon-exec: an unknown option is a usage error (100)" {

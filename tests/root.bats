@@ -7,15 +7,7 @@
 # shellcheck disable=SC2030,SC2031,SC2154
 
 load test_helper
-load handoff_helper
 
-
-NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
-
-# Run a command as uid/gid 65534 (nobody) with no supplementary groups.
-nobody() {
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
-}
 
 # Write a script FILE running the shell commands CMDS.
 script() {
@@ -28,12 +20,9 @@ setup_file() {
 }
 
 setup() {
-	hh_setup
+	bc_setup
 	[ "$(id -u)" -eq 0 ] || return 0
-	# Other uids must reach the programs and a directory to write in.
-	chmod 755 "$T"
-	mkdir -m 1777 "$T/pub"
-	chmod 1777 "$T/pub"
+	other_uid_setup
 	# PID 1 tests run through $T/pid1: a fallback must never boot the
 	# machine's real init (it would start the host's services).
 	script "$T/fakeinit" "echo \"fake init pid \$\$\" >>'$T/init.out'"
@@ -45,16 +34,10 @@ setup() {
 	done
 	[ -z "$PID1_SH" ] || mount --bind "$PID1_INIT" /bin/sh || exit 99
 	exec "$@"'"'"' sh "$@"'
-	if ! nobody sh -c 'command -v bootcon-exec && command -v fdprobe' >/dev/null 2>&1; then
-		mkdir -m 755 "$T/bin"
-		cp "$ROOT"/c/bootcon-exec "$ROOT"/c/bootcon-server "$ROOT"/tests/helpers/* "$T/bin/"
-		chmod 755 "$T"/bin/*
-		PATH="$T/bin:$PATH"
-	fi
 }
 
 teardown() {
-	hh_teardown
+	bc_teardown
 }
 
 @test "a client of another uid is refused: it exits 1, the window says so, the server keeps serving" {
@@ -130,7 +113,7 @@ teardown() {
 @test "a name bound first by another uid never receives a root process (a fake server offering a pty)" {
 	need_root
 	setpriv --reuid=65534 --regid=65534 --clear-groups fakeserver -s "$SOCK" -d 4 pty </dev/null >"$T/fs.log" 2>&1 4>"$T/ready" 3>&- &
-	hh_track $!
+	track $!
 	wait_until "[ -s '$T/ready' ]"
 	run -1 bootcon-exec -s "$SOCK" -- touch "$T/marker"
 	[ ! -e "$T/marker" ]
@@ -216,7 +199,7 @@ teardown() {
 @test "PID 1 with fds 0-2 closed and no server still runs PROG with fds 0, 1, 2 open" {
 	need_root
 	"$T/pid1" bootcon-exec -s "$SOCK" -t 0.3 -- fdprobe -o "$T/probe" 0<&- 1>&- 2>&- 3>&- &
-	hh_track $!
+	track $!
 	reap $!
 	[ "$ST" -eq 0 ]
 	probe_is "$T/probe" pid 1
@@ -227,7 +210,7 @@ teardown() {
 	need_root
 	start_server
 	"$T/pid1" bootcon-exec -s "$SOCK" -- fdprobe -o "$T/probe" 0<&- 1>&- 2>&- 3>&- &
-	hh_track $!
+	track $!
 	reap $!
 	[ "$ST" -eq 0 ]
 	probe_is "$T/probe" pid 1
@@ -368,7 +351,7 @@ watchers_on() {
 	watcher=$(watchers_on "$PTY")
 	# Exactly one (a single number).
 	[[ $watcher =~ ^[0-9]+$ ]]
-	hh_track "$watcher"
+	track "$watcher"
 	tx send-keys -t "$PANE" C-c C-\\ C-z
 	tx send-keys -t "$PANE" 'echo typed-after' Enter
 	wait_pane "$PANE" '^typed-after'
@@ -396,7 +379,7 @@ watchers_on() {
 		grep -q " @init_console\$" /proc/net/unix &&
 		bootcon-exec -t 10 -- fdprobe -o "$1/probe" && wait' sh "$T" 3>&- 4>&-
 	for f in prpid spid; do
-		[ ! -s "$T/$f" ] || hh_track "$(cat "$T/$f")"
+		[ ! -s "$T/$f" ] || track "$(cat "$T/$f")"
 	done
 	echo "status $status, output: $output"
 	cat "$T/pty.out"
@@ -407,14 +390,14 @@ watchers_on() {
 }
 
 @test "bootcon attach and mirror as root never use a console of another uid, even one named like the boot's" {
-	[ "$(id -u)" -eq 0 ] || skip "needs root (another uid)"
+	need_root "another uid"
 	local sq=$T/pub/sq
 	mkdir -m 700 "$sq" && chown 65534:65534 "$sq"
 	# nobody starts "@init_console" in a tmux session named bootcon.
 	run -0 nobody env HOME="$sq" TMUX_TMPDIR="$sq" BOOTCON_TMUX_SERVER=bootcon \
 	    BOOTCON_BIN="$(dirname "$(command -v bootcon-server)")" \
 	    sh "$ROOT/shell/bootcon" start -s "$SOCK" </dev/null
-	HH_PIDS="$HH_PIDS $(nobody tmux -S "$sq/tmux-65534/bootcon" display -p '#{pid}')"
+	track "$(nobody tmux -S "$sq/tmux-65534/bootcon" display -p '#{pid}')"
 	# Listed (it is there), but not ours to type into.
 	run -0 sh "$ROOT/shell/bootcon" list
 	[[ $output == *"$SOCK"$'\t'waiting$'\t'tmux$'\t'bootcon* ]]
