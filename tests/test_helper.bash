@@ -431,6 +431,17 @@ EOF
 	chmod +x "$T/prog"
 }
 
+# Start consoles @..-1 and @..-2 with prog on each; S1 and S2 are their names.
+two_consoles() {
+	S1=$(bc_sock 1) S2=$(bc_sock 2)
+	run -0 bootcon start -s "$S1"
+	run -0 bootcon start -s "$S2"
+	bg_exec "$S1" "$T/prog" "$T/pid1" one
+	wait_pane "=bootcon:0" 'prog ready on one'
+	bg_exec "$S2" "$T/prog" "$T/pid2" two
+	wait_pane "=bootcon:1" 'prog ready on two'
+}
+
 # The line of `bootcon list` for socket NAME.
 list_line() {
 	bootcon list | awk -F '\t' -v n="$1" '$1 == n'
