@@ -2,7 +2,8 @@
 # bootcon attach from a terminal (a pane of the second private tmux server,
 # tx2): the console's tmux or screen session, one console by its socket
 # (-s), read-only (-r), a console whose tmux socket is elsewhere (the
-# boot's, in /run/bootcon), the boot console's restricted keys.
+# boot's, in /run/bootcon), the boot console's restricted keys, and never
+# a console of another uid.
 
 # shellcheck disable=SC2154 # $stderr and $stderr_lines come from bats run
 load test_helper
@@ -110,4 +111,26 @@ teardown() {
 	[ "$(tx list-windows -a | wc -l)" -eq 1 ]
 	tx2 send-keys -t "$p" C-b d
 	wait_until "[ -z \"\$(tx list-clients)\" ]"
+}
+
+@test "bootcon attach and mirror as root never use a console of another uid, even one named like the boot's" {
+	need_root "another uid"
+	other_uid_setup
+	local sq=$T/pub/sq
+	mkdir -m 700 "$sq" && chown 65534:65534 "$sq"
+	# nobody starts "@init_console" in a tmux session named bootcon.
+	# shellcheck disable=SC2153 # SOCK is bc_setup's
+	run -0 nobody env HOME="$sq" TMUX_TMPDIR="$sq" BOOTCON_TMUX_SERVER=bootcon \
+	    BOOTCON_BIN="$(dirname "$(command -v bootcon-server)")" \
+	    sh "$ROOT/shell/bootcon" start -s "$SOCK" </dev/null
+	track "$(nobody tmux -S "$sq/tmux-65534/bootcon" display -p '#{pid}')"
+	# Listed (it is there), but not ours to type into.
+	run -0 sh "$ROOT/shell/bootcon" list
+	[[ $output == *"$SOCK"$'\t'waiting$'\t'tmux$'\t'bootcon* ]]
+	BOOTCON_TMUX_SERVER=bct-none$$ run -1 sh "$ROOT/shell/bootcon" attach
+	[ "$output" = "bootcon: no tmux or screen session named bootcon" ]
+	run -1 sh "$ROOT/shell/bootcon" attach -s "$SOCK"
+	[ "$output" = "bootcon: no console on $SOCK" ]
+	run -1 sh "$ROOT/shell/bootcon" mirror -s "$SOCK" /dev/null
+	[ "$output" = "bootcon: no console on $SOCK" ]
 }

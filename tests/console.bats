@@ -1,8 +1,10 @@
 #!/usr/bin/env bats
-# The console devices: bootcon mirror shows a window on other terminals (the
-# kernel's console devices at boot: here panes of the second private tmux
-# server, tx2) and types their keys into it; the systemd generator points
-# the password agent at the window.
+# /dev/console and the console devices: bootcon-exec --console binds the
+# window's terminal over /dev/console (in a private mount namespace, as
+# root) and its watcher gives it back when the window goes; bootcon mirror
+# shows a window on other terminals (the kernel's console devices at boot:
+# here panes of the second private tmux server, tx2) and types their keys
+# into it; the systemd generator points the password agent at the window.
 
 load test_helper
 
@@ -17,6 +19,68 @@ setup() {
 
 teardown() {
 	bc_teardown
+}
+
+@test "--console makes the window's terminal /dev/console (in a private mount namespace)" {
+	need_root "a mount namespace"
+	start_server
+	host=$(stat -Lc '%t:%T' /dev/console)
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	run -0 unshare --mount --propagation private bootcon-exec --console -s "$SOCK" -- \
+		sh -c 'stat -Lc "%t:%T" /dev/console /proc/self/fd/0 >"$1"' sh "$T/console"
+	[ "$(sed -n 1p "$T/console")" = "$(sed -n 2p "$T/console")" ]
+	[ "$(stat -Lc '%t:%T' /dev/console)" = "$host" ]
+}
+
+@test "--console: a window killed with its server gives /dev/console back to the kernel's console" {
+	need_root "a mount namespace"
+	start_server
+	host=$(stat -Lc '%t:%T' /dev/console)
+	window_dev=$(stat -Lc '%t:%T' "$PTY")
+	# -C: the program gets no SIGHUP and keeps the mount namespace alive.
+	bg /dev/null "$T/out" "$T/err" unshare --mount --propagation private \
+		bootcon-exec --console -C -s "$SOCK" -- sleep 1000
+	wait_until "[ \"\$(nsenter -m -t $BG stat -Lc '%t:%T' /dev/console)\" = '$window_dev' ]"
+	# SIGKILL: the server cannot clean up; the console watcher must.
+	kill -KILL "$SPID"
+	wait_until "[ \"\$(nsenter -m -t $BG stat -Lc '%t:%T' /dev/console)\" = '$host' ]"
+	[ "$(stat -Lc '%t:%T' /dev/console)" = "$host" ]
+	kill "$BG"
+}
+
+# The pids of the console watchers (bootcon-console) whose fd 0 is the
+# terminal TTY: the watchers of that window only, never another run's.
+watchers_on() {
+	local d comm dev
+	dev=$(stat -Lc '%t:%T' "$1")
+	for d in /proc/[0-9]*; do
+		read -r comm 2>/dev/null <"$d/comm" || continue
+		[ "$comm" = bootcon-console ] || continue
+		[ "$(stat -Lc '%t:%T' "$d/fd/0" 2>/dev/null)" != "$dev" ] || echo "${d#/proc/}"
+	done
+	return 0
+}
+
+@test "--console: ^C in the window never reaches the console watcher" {
+	need_root "a mount namespace"
+	start_server
+	bg /dev/null "$T/out" "$T/err" unshare --mount --propagation private \
+		bootcon-exec --console -s "$SOCK" -- sh -i
+	# Ours: the one on this window's terminal (another run's may be up).
+	# shellcheck disable=SC2016 # expanded by wait_until
+	wait_until '[ -n "$(watchers_on "$PTY")" ]'
+	watcher=$(watchers_on "$PTY")
+	# Exactly one (a single number).
+	[[ $watcher =~ ^[0-9]+$ ]]
+	track "$watcher"
+	tx send-keys -t "$PANE" C-c C-\\ C-z
+	tx send-keys -t "$PANE" 'echo typed-after' Enter
+	wait_pane "$PANE" '^typed-after'
+	alive "$watcher"
+	[ "$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$watcher/status")" != "$BG" ]
+	tx send-keys -t "$PANE" 'exit' Enter
+	reap "$BG"
+	kill "$watcher"
 }
 
 # The pid of the bootcon-mirror this build runs (one at a time here).
