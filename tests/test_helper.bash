@@ -72,7 +72,7 @@ need_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root (${1:-other uids, namespaces})"
 }
 
-# Waits
+# Waits and checks of output
 
 # Milliseconds since the epoch.
 ms() {
@@ -97,6 +97,16 @@ wait_until() {
 wait_output() {
 	if ! wait_until "{ $1; } 2>/dev/null | grep -Eq -- '$2'" "${3:-10}"; then
 		echo "--- $1:" >&2
+		eval "$1" >&2 2>/dev/null
+		return 1
+	fi
+}
+
+# Fail, showing it, if the output of the shell command CMD has a line
+# matching the ERE PATTERN (a bare "! cmd" would not fail a bats test).
+output_lacks() {
+	if { eval "$1"; } 2>/dev/null | grep -Eq -- "$2"; then
+		echo "--- $1 unexpectedly shows '$2':" >&2
 		eval "$1" >&2 2>/dev/null
 		return 1
 	fi
@@ -208,14 +218,9 @@ wait_pane() {
 	wait_output "pane '$1'" "$2" "${3:-10}"
 }
 
-# Fail if pane PANE shows text matching the ERE PATTERN (a bare "! cmd"
-# would not fail a bats test).
+# Fail if pane PANE shows text matching the ERE PATTERN.
 pane_lacks() {
-	if pane "$1" | grep -Eq -- "$2"; then
-		echo "pane $1 unexpectedly shows '$2':" >&2
-		pane "$1" >&2
-		return 1
-	fi
+	output_lacks "pane '$1'" "$2"
 }
 
 # Print tmux's FORMAT for pane PANE.
@@ -341,11 +346,7 @@ fake_server() {
 
 # Fail if FILE has a line matching the ERE PATTERN.
 file_lacks() {
-	if grep -Eq -- "$2" "$1"; then
-		echo "$1 unexpectedly has '$2':" >&2
-		cat "$1" >&2
-		return 1
-	fi
+	output_lacks "cat '$1'" "$2"
 }
 
 # Assert that the file FILE has exactly N lines.
