@@ -10,11 +10,8 @@
 load test_helper
 
 setup() {
-	bc_private_dirs
-	SOCK=$(bc_sock)
-	T=$BATS_TEST_TMPDIR
 	# bootcon's tmux server is the test's private one (tx).
-	export BOOTCON_TMUX_SERVER="bct$$"
+	bc_setup
 	# The real init: reports what it got, then exits.
 	cat >"$T/init" <<-EOF
 		#!/bin/sh
@@ -31,7 +28,7 @@ setup() {
 }
 
 teardown() {
-	bc_cleanup
+	bc_teardown
 }
 
 # Run bootcon-init with ARGS in a private mount namespace, /proc/cmdline
@@ -40,7 +37,7 @@ boot_init() {
 	local cmdline=$1
 	shift
 	printf '%s\n' "$cmdline" >"$T/cmdline"
-	[ "$(id -u)" -eq 0 ] || skip "needs root (a mount namespace)"
+	need_root "a mount namespace"
 	command -v unshare >/dev/null || skip "unshare is not installed"
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	run --separate-stderr unshare --mount --propagation private sh -c \
@@ -54,7 +51,7 @@ report() {
 }
 
 @test "bootcon-init as PID 1 never exits when the chosen init cannot run: the kernel's list follows" {
-	[ "$(id -u)" -eq 0 ] || skip "needs root (PID and mount namespaces)"
+	need_root "PID and mount namespaces"
 	printf '#!/nonexistent/interpreter\n' >"$T/badinit"
 	chmod 755 "$T/badinit"
 	printf '#!/bin/sh\necho "fake init pid $$" >"%s"\n' "$T/init.out" >"$T/fakeinit"
@@ -118,7 +115,7 @@ report() {
 }
 
 @test "bootcon-init with /dev/console already a window (the initramfs's console) runs the real init on it, starting no console" {
-	[ "$(id -u)" -eq 0 ] || skip "needs root (a mount namespace)"
+	need_root "a mount namespace"
 	tx new-session -d -s other 'sleep 1000'
 	pty=$(tx display -p -t =other: '#{pane_tty}')
 	printf '%s\n' "bootcon.socket=$SOCK bootcon.init=$T/init" >"$T/cmdline"

@@ -1,46 +1,86 @@
 #!/usr/bin/env bats
-# Finding and showing a console wherever it is: bootcon attach by socket,
-# read-only, and on a tmux server whose socket is not where the caller looks
-# (the boot's console keeps it in /run/bootcon); bootcon mirror, which shows
-# a window on other terminals (the kernel's console devices at boot) and
-# types their keys into it; the systemd generator.  The attaching client and
-# the mirrored "devices" are panes of a second private tmux server.
+# /dev/console and the console devices: bootcon-exec --console binds the
+# window's terminal over /dev/console (in a private mount namespace, as
+# root) and its watcher gives it back when the window goes; bootcon mirror
+# shows a window on other terminals (the kernel's console devices at boot:
+# here panes of the second private tmux server, tx2) and types their keys
+# into it; the systemd generator points the password agent at the window.
 
 load test_helper
-load bootcon_helper
+
+setup_file() {
+	export BATS_TEST_TIMEOUT=120
+}
 
 setup() {
-	bt_setup
+	bc_setup
 	make_prog
-	BT_USER="bco$$"
 }
 
 teardown() {
-	bt_teardown
+	bc_teardown
 }
 
-# tmux commands for the outer server, whose panes are terminals to attach
-# from and devices to mirror on.
-outer() {
-	tmux -L "$BT_USER" -f /dev/null "$@" 3>&-
+@test "--console makes the window's terminal /dev/console (in a private mount namespace)" {
+	need_root "a mount namespace"
+	start_server
+	host=$(stat -Lc '%t:%T' /dev/console)
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	run -0 unshare --mount --propagation private bootcon-exec --console -s "$SOCK" -- \
+		sh -c 'stat -Lc "%t:%T" /dev/console /proc/self/fd/0 >"$1"' sh "$T/console"
+	[ "$(sed -n 1p "$T/console")" = "$(sed -n 2p "$T/console")" ]
+	[ "$(stat -Lc '%t:%T' /dev/console)" = "$host" ]
 }
 
-# Wait until the outer pane TARGET shows text matching the ERE PATTERN.
-wait_outer() {
-	if ! wait_until "outer capture-pane -p -J -t '$1' 2>/dev/null | grep -Eq -- '$2'" "${3:-10}"; then
-		echo "--- outer pane $1:" >&2
-		outer capture-pane -p -J -t "$1" >&2 2>/dev/null
-		return 1
-	fi
+@test "--console: a window killed with its server gives /dev/console back to the kernel's console" {
+	need_root "a mount namespace"
+	start_server
+	host=$(stat -Lc '%t:%T' /dev/console)
+	window_dev=$(stat -Lc '%t:%T' "$PTY")
+	# -C: the program gets no SIGHUP and keeps the mount namespace alive.
+	bg /dev/null "$T/out" "$T/err" unshare --mount --propagation private \
+		bootcon-exec --console -C -s "$SOCK" -- sleep 1000
+	wait_until "[ \"\$(nsenter -m -t $BG stat -Lc '%t:%T' /dev/console)\" = '$window_dev' ]"
+	# SIGKILL: the server cannot clean up; the console watcher must.
+	kill -KILL "$SPID"
+	wait_until "[ \"\$(nsenter -m -t $BG stat -Lc '%t:%T' /dev/console)\" = '$host' ]"
+	[ "$(stat -Lc '%t:%T' /dev/console)" = "$host" ]
+	kill "$BG"
 }
 
-# Start an outer pane running CMD...; print its pane id.
-outer_pane() {
-	if outer has-session -t =o 2>/dev/null; then
-		outer new-window -d -t =o: -P -F '#{pane_id}' "$@"
-	else
-		outer new-session -d -s o -x 100 -y 30 -P -F '#{pane_id}' "$@"
-	fi
+# The pids of the console watchers (bootcon-console) whose fd 0 is the
+# terminal TTY: the watchers of that window only, never another run's.
+watchers_on() {
+	local d comm dev
+	dev=$(stat -Lc '%t:%T' "$1")
+	for d in /proc/[0-9]*; do
+		read -r comm 2>/dev/null <"$d/comm" || continue
+		[ "$comm" = bootcon-console ] || continue
+		[ "$(stat -Lc '%t:%T' "$d/fd/0" 2>/dev/null)" != "$dev" ] || echo "${d#/proc/}"
+	done
+	return 0
+}
+
+@test "--console: ^C in the window never reaches the console watcher" {
+	need_root "a mount namespace"
+	start_server
+	bg /dev/null "$T/out" "$T/err" unshare --mount --propagation private \
+		bootcon-exec --console -s "$SOCK" -- sh -i
+	# Ours: the one on this window's terminal (another run's may be up).
+	# shellcheck disable=SC2016 # expanded by wait_until
+	wait_until '[ -n "$(watchers_on "$PTY")" ]'
+	watcher=$(watchers_on "$PTY")
+	# Exactly one (a single number).
+	[[ $watcher =~ ^[0-9]+$ ]]
+	track "$watcher"
+	tx send-keys -t "$PANE" C-c C-\\ C-z
+	tx send-keys -t "$PANE" 'echo typed-after' Enter
+	wait_pane "$PANE" '^typed-after'
+	alive "$watcher"
+	[ "$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$watcher/status")" != "$BG" ]
+	tx send-keys -t "$PANE" 'exit' Enter
+	reap "$BG"
+	kill "$watcher"
 }
 
 # The pid of the bootcon-mirror this build runs (one at a time here).
@@ -53,96 +93,17 @@ mirror_pid() {
 	done
 }
 
-# Start consoles @..-1 and @..-2 with prog on each; S1 and S2 are their names.
-two_consoles() {
-	S1=$(bc_sock 1) S2=$(bc_sock 2)
-	run -0 bootcon start -s "$S1"
-	run -0 bootcon start -s "$S2"
-	bg_exec "$S1" "$T/prog" "$T/pid1" one
-	wait_pane "=bootcon:0" 'prog ready on one'
-	bg_exec "$S2" "$T/prog" "$T/pid2" two
-	wait_pane "=bootcon:1" 'prog ready on two'
-}
-
-@test "bootcon attach -s SOCKET shows that console's window, not the session's current one" {
-	two_consoles
-	p=$(outer_pane env -u TMUX sh "$BOOTCON" attach -s "$S2")
-	wait_outer "$p" 'prog ready on two'
-	run outer capture-pane -p -t "$p"
-	[[ $output != *"prog ready on one"* ]]
-	outer send-keys -t "$p" hello-two Enter
-	wait_pane "=bootcon:1" 'prog got: hello-two'
-}
-
-@test "bootcon attach -r watches without typing" {
-	two_consoles
-	p=$(outer_pane env -u TMUX sh "$BOOTCON" attach -r -s "$S1")
-	wait_outer "$p" 'prog ready on one'
-	outer send-keys -t "$p" typed-read-only Enter
-	# The read-only client drops keys; a read-write one then types.
-	q=$(outer_pane env -u TMUX sh "$BOOTCON" attach -s "$S1")
-	wait_outer "$q" 'prog ready on one'
-	outer send-keys -t "$q" typed-read-write Enter
-	wait_pane "=bootcon:0" 'prog got: typed-read-write'
-	run pane "=bootcon:0"
-	[[ $output != *typed-read-only* ]]
-}
-
-@test "bootcon attach, list and stop find a console whose tmux socket is elsewhere, as at boot in /run/bootcon" {
-	SB=$(bc_sock 1)
-	mkdir -m 700 "$T/run"
-	TMUX_TMPDIR=$T/run run -0 bootcon start -s "$SB"
-	bg_exec "$SB" "$T/prog" "$T/pid1" boot
-	# tx looks in $TMUX_TMPDIR: the console's server is not there.
-	run ! tx has-session -t =bootcon
-	run -0 list_line "$SB"
-	[[ $output == "$SB"$'\t'"busy pid "*$'\t'tmux$'\t'bootcon$'\t'0 ]]
-	p=$(outer_pane env -u TMUX sh "$BOOTCON" attach)
-	wait_outer "$p" 'prog ready on boot'
-	outer send-keys -t "$p" found-it Enter
-	run -0 tmux -S "$T/run/tmux-$(id -u)/$BOOTCON_TMUX_SERVER" capture-pane -p -t =bootcon:0
-	wait_until "tmux -S '$T/run/tmux-$(id -u)/$BOOTCON_TMUX_SERVER' capture-pane -p -t =bootcon:0 | grep -q 'prog got: found-it'"
-	run -0 bootcon stop -s "$SB"
-	wait_until "! listening '$SB'"
-}
-
-@test "the boot console's tmux configuration leaves its clients detach and scrollback, no commands" {
-	SC=$(bc_sock 1)
-	BOOTCON_TMUX_CONF=$ROOT/shell/boot.tmux.conf run -0 bootcon start -s "$SC"
-	bg_exec "$SC" "$T/prog" "$T/pid1" boot
-	wait_pane "=bootcon:0" 'prog ready on boot'
-	p=$(outer_pane env -u TMUX sh "$BOOTCON" attach -s "$SC")
-	wait_outer "$p" 'prog ready on boot'
-	# prefix c and prefix : would give a root shell and any command.
-	outer send-keys -t "$p" C-b c
-	outer send-keys -t "$p" C-b :
-	outer send-keys -t "$p" typed-after Enter
-	wait_pane "=bootcon:0" 'prog got: typed-after'
-	[ "$(tx list-windows -a | wc -l)" -eq 1 ]
-	outer send-keys -t "$p" C-b d
-	wait_until "[ -z \"\$(tx list-clients)\" ]"
-}
-
-@test "bootcon attach with no console says so, and -s names the missing socket" {
-	run -1 bootcon attach -s @bct-none
-	[ "$output" = "bootcon: no console on @bct-none" ]
-	run -1 bootcon attach -S nosuch
-	[ "$output" = "bootcon: no tmux or screen session named nosuch" ]
-	run -100 bootcon attach -x
-	[[ ${lines[0]} == "bootcon: unknown argument: -x" ]]
-}
-
 @test "bootcon mirror shows the window on a terminal and types its keys into the window" {
 	two_consoles
-	dev=$(outer_pane sleep 1000)
-	tty=$(outer display -p -t "$dev" '#{pane_tty}')
+	dev=$(TX=tx2 tmux_window o sleep 1000)
+	tty=$(tx2 display -p -t "$dev" '#{pane_tty}')
 	run -0 bootcon mirror -s "$S1" "$tty"
 	# Only what the window shows from now on: the program's next line.
-	outer send-keys -t "$dev" from-the-device Enter
+	tx2 send-keys -t "$dev" from-the-device Enter
 	wait_pane "=bootcon:0" 'prog got: from-the-device'
-	wait_outer "$dev" 'prog got: from-the-device'
+	TX=tx2 wait_pane "$dev" 'prog got: from-the-device'
 	# The other console is not mirrored.
-	run outer capture-pane -p -t "$dev"
+	run tx2 capture-pane -p -t "$dev"
 	[[ $output != *"two"* ]]
 	# A copy made by tmux: the program's terminal is still the window's.
 	pid=$(cat "$T/pid1")
@@ -151,18 +112,18 @@ two_consoles() {
 
 @test "bootcon mirror goes on for the window when a device hangs up, and stops with the window" {
 	two_consoles
-	d1=$(outer_pane sleep 1000)
-	t1=$(outer display -p -t "$d1" '#{pane_tty}')
-	d2=$(outer_pane sleep 1000)
-	t2=$(outer display -p -t "$d2" '#{pane_tty}')
+	d1=$(TX=tx2 tmux_window o sleep 1000)
+	t1=$(tx2 display -p -t "$d1" '#{pane_tty}')
+	d2=$(TX=tx2 tmux_window o sleep 1000)
+	t2=$(tx2 display -p -t "$d2" '#{pane_tty}')
 	run -0 bootcon mirror -s "$S1" "$t1" "$t2"
 	local m=
 	# shellcheck disable=SC2016 # evaluated by wait_until
 	wait_until 'm=$(mirror_pid) && [ -n "$m" ]'
-	outer kill-pane -t "$d1"
-	outer send-keys -t "$d2" after-hangup Enter
+	tx2 kill-pane -t "$d1"
+	tx2 send-keys -t "$d2" after-hangup Enter
 	wait_pane "=bootcon:0" 'prog got: after-hangup'
-	wait_outer "$d2" 'prog got: after-hangup'
+	TX=tx2 wait_pane "$d2" 'prog got: after-hangup'
 	# The window closes: the mirror ends, the device is no longer read.
 	run -0 bootcon stop -s "$S1"
 	wait_until "! kill -0 $m 2>/dev/null"

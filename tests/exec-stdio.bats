@@ -4,20 +4,19 @@
 # fds 0, 1, 2, all the window's terminal, blocking, with default signals.
 
 load test_helper
-load handoff_helper
 
 setup() {
-	hh_setup
+	bc_setup
 }
 
 teardown() {
-	hh_teardown
+	bc_teardown
 }
 
 @test "a client started with fds 0, 1 and 2 closed: PROG sees exactly the window's terminal on 0, 1, 2" {
 	start_server
 	bootcon-exec -s "$SOCK" -- fdprobe -o "$T/probe" 0<&- 1>&- 2>&- 3>&- &
-	hh_track $!
+	track $!
 	reap $!
 	[ "$ST" -eq 0 ]
 	probe_window_stdio "$T/probe" "$PTY"
@@ -27,12 +26,12 @@ teardown() {
 @test "a client started with only fd 0 closed, or only fds 1 and 2: PROG sees the window's terminal on 0, 1, 2" {
 	start_server
 	bootcon-exec -s "$SOCK" -- fdprobe -o "$T/p0" 0<&- >"$T/out" 2>"$T/err" 3>&- &
-	hh_track $!
+	track $!
 	reap $!
 	[ "$ST" -eq 0 ]
 	probe_window_stdio "$T/p0" "$PTY"
 	bootcon-exec -s "$SOCK" -t 5 -- fdprobe -o "$T/p12" </dev/null 1>&- 2>&- 3>&- &
-	hh_track $!
+	track $!
 	reap $!
 	[ "$ST" -eq 0 ]
 	probe_window_stdio "$T/p12" "$PTY"
@@ -56,7 +55,7 @@ teardown() {
 		exec setstate -i TERM,USR1,TSTP -b INT,TERM,USR2,CHLD,WINCH \
 			bootcon-exec -s "$SOCK" -- fdprobe -o "$T/probe" 3>&-
 	) </dev/null >"$T/out" 2>"$T/err" &
-	hh_track $!
+	track $!
 	reap $!
 	[ "$ST" -eq 0 ]
 	probe_window_stdio "$T/probe" "$PTY"
@@ -73,7 +72,7 @@ teardown() {
 
 @test "with -f and fds 0-2 closed: PROG runs with exactly fds 0, 1, 2 open" {
 	bootcon-exec -f -t 0.2 -s "$SOCK" -- fdprobe -o "$T/probe" 0<&- 1>&- 2>&- 3>&- &
-	hh_track $!
+	track $!
 	reap $!
 	[ "$ST" -eq 0 ]
 	probe_is "$T/probe" openfds "0 1 2"
@@ -86,7 +85,7 @@ teardown() {
 		exec setstate -b TERM -k 12 bootcon-exec -f -t 0.2 -s "$SOCK" -- \
 			fdprobe -o "$T/probe" 9</etc/passwd 3>&-
 	) </dev/null >"$T/out" 2>"$T/err" &
-	hh_track $!
+	track $!
 	reap $!
 	[ "$ST" -eq 0 ]
 	probe_is "$T/probe" openfds "0 1 2"

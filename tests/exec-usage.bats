@@ -8,15 +8,14 @@
 # shellcheck disable=SC2154
 
 load test_helper
-load handoff_helper
 
 
 setup() {
-	hh_setup
+	bc_setup
 }
 
 teardown() {
-	hh_teardown
+	bc_teardown
 }
 
 @test "bootcon-exec: an unknown option is a usage error (100)" {
@@ -124,4 +123,31 @@ teardown() {
 	probe_window_stdio "$T/probe" "$PTY"
 	BOOTCON_SOCKET=$SOCK run -111 --separate-stderr bootcon-exec -t 0.2 -s "$SOCK-other" -- true
 	[[ "$stderr" == *"$SOCK-other"* ]]
+}
+
+@test "the default socket is @init_console (checked in a private network namespace)" {
+	need_root "a network namespace"
+	run -111 --separate-stderr timeout 10 unshare --net bootcon-exec -t 0.2 -- true
+	[ "${stderr_lines[0]}" = "bootcon-exec: fatal: unable to connect to @init_console: Connection refused" ]
+	# The server's output goes to files, never to bats' fds (a server
+	# left behind must not hold bats up), the whole check has a deadline,
+	# and the teardown kills what it started.
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	run timeout 20 unshare --net sh -c '
+		ptyrun -p "$1/spid" bootcon-server -1 -d 4 4>"$1/ready" \
+		    </dev/null >"$1/pty.out" 2>"$1/pty.err" 3>&- &
+		echo "$!" >"$1/prpid"
+		i=0
+		while [ ! -s "$1/ready" ] && [ $((i += 1)) -lt 200 ]; do sleep 0.05; done
+		grep -q " @init_console\$" /proc/net/unix &&
+		bootcon-exec -t 10 -- fdprobe -o "$1/probe" && wait' sh "$T" 3>&- 4>&-
+	for f in prpid spid; do
+		[ ! -s "$T/$f" ] || track "$(cat "$T/$f")"
+	done
+	echo "status $status, output: $output"
+	cat "$T/pty.out"
+	[ "$status" -eq 0 ]
+	grep -q '^bootcon: waiting on @init_console$' "$T/pty.out"
+	[[ "$(probe "$T/probe" 'fd 0')" == /dev/pts/* ]]
+	probe_is "$T/probe" "fds 0 1 2" same-tty
 }

@@ -8,21 +8,21 @@ load test_helper
 export BATS_TEST_TIMEOUT=120
 
 setup() {
-	bc_private_dirs
+	bc_setup
 }
 
 teardown() {
-	bc_cleanup
+	bc_teardown
 }
 
 # Run fuzzer NAME for SECONDS from its corpus, new inputs in a scratch dir.
 fuzz_for() {
-	mkdir -p "$BC_TMP/$1"
+	mkdir -p "$T/$1"
 	run "$ROOT/tests/fuzz/$1-fuzz" -max_total_time="$2" -timeout=10 \
-		-artifact_prefix="$BC_TMP/crash-" "$BC_TMP/$1" "$ROOT/tests/fuzz/corpus/$1"
+		-artifact_prefix="$T/crash-" "$T/$1" "$ROOT/tests/fuzz/corpus/$1"
 	if [ "$status" -ne 0 ]; then
 		printf '%s\n' "${lines[@]}" | tail -n 40 >&2
-		for f in "$BC_TMP"/crash-*; do
+		for f in "$T"/crash-*; do
 			[ -e "$f" ] && echo "input $f: $(od -An -tx1 "$f" | tr -d '\n')" >&2
 		done
 		return 1

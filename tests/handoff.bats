@@ -7,15 +7,14 @@
 # shellcheck disable=SC2030,SC2031,SC2154
 
 load test_helper
-load handoff_helper
 
 
 setup() {
-	hh_setup
+	bc_setup
 }
 
 teardown() {
-	hh_teardown
+	bc_teardown
 }
 
 @test "a client outside tmux takes the window: PROG sees exactly fds 0, 1, 2 on its terminal, blocking, default signals" {

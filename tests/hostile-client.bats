@@ -4,15 +4,14 @@
 
 # shellcheck disable=SC2154 # $stderr comes from bats run --separate-stderr
 load test_helper
-load handoff_helper
 
 setup() {
-	hh_setup
+	bc_setup
 	start_server
 }
 
 teardown() {
-	hh_teardown
+	bc_teardown
 }
 
 # Start fakeclient MODE (holding for at most 60 s) in the background, logging
@@ -63,7 +62,7 @@ serves_next() {
 	wait_file "$T/fc.log" '^parent [0-9]+ exits$'
 	child=$(sed -n 's/^child \([0-9]*\) acked$/\1/p' "$T/fc.log")
 	[ -n "$child" ]
-	hh_track "$child"
+	track "$child"
 	reap "$FCPID"
 	run -1 --separate-stderr bootcon-exec -t 10 -s "$SOCK" -- touch "$T/marker"
 	[[ "$stderr" == *busy* ]]

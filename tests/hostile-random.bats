@@ -13,20 +13,19 @@
 # run.  HOSTILE_SERVER_RUNS and HOSTILE_CLIENT_RUNS change the run counts.
 
 load test_helper
-load handoff_helper
 
 # bats kills a test that runs longer than this (each run below also has a
 # deadline of its own).
 BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-120}
 
 setup() {
-	hh_setup
+	bc_setup
 	SEED=${HOSTILE_SEED:-$(($(date +%s%N) / 1000 % 1000000000))}
 	echo "# seed $SEED (HOSTILE_SEED=$SEED repeats it)"
 }
 
 teardown() {
-	hh_teardown
+	bc_teardown
 }
 
 # Run the hostile helper with ARGS, killed after SECONDS (its runs die with
@@ -45,8 +44,8 @@ hostile_within() {
 # gets ^S and ^Q typed into its window by tmux (the private server only).
 hostile_clients() {
 	hostile_within "$1" clients -e "$ROOT/c/bootcon-exec" -w "$PTY" -p "$SPID" \
-		-S "tmux -L 'bct$$' send-keys -t '$PANE' C-s" \
-		-Q "tmux -L 'bct$$' send-keys -t '$PANE' C-q" "${@:2}"
+		-S "tmux -L '$BC_TX' send-keys -t '$PANE' C-s" \
+		-Q "tmux -L '$BC_TX' send-keys -t '$PANE' C-q" "${@:2}"
 }
 
 @test "randomized hostile servers: bootcon-exec ends within -t + 1 s and runs PROG on one terminal or, with -f, on its stdio" {

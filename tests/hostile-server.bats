@@ -9,16 +9,15 @@
 # shellcheck disable=SC2154
 
 load test_helper
-load handoff_helper
 
 
 setup() {
-	hh_setup
+	bc_setup
 }
 
 teardown() {
 	exec 5>&- 2>/dev/null || true
-	hh_teardown
+	bc_teardown
 }
 
 # Run bootcon-exec (default timeout) against fakeserver MODE with a PROG that

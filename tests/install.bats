@@ -3,10 +3,9 @@
 # plugin and screen snippet find the installed helpers, never the checkout's.
 
 load test_helper
-load bootcon_helper
 
 setup() {
-	bt_setup
+	bc_setup
 	P=$T/p
 	make -s -C "$ROOT" install PREFIX="$P" >"$T/install.log" 2>&1 ||
 		{ cat "$T/install.log" >&2; return 1; }
@@ -15,7 +14,7 @@ setup() {
 }
 
 teardown() {
-	bt_teardown
+	bc_teardown
 }
 
 @test "make install puts every part under PREFIX, and uninstall removes them all" {
@@ -60,7 +59,7 @@ teardown() {
 	[ "$(readlink "/proc/${lines[0]}/exe")" = "$P/bin/bootcon-server" ]
 	env PATH="$CLEANPATH" "$P/bin/bootcon" exec -s "$sock" -- sh -c 'echo installed-ok; read -r x' \
 		</dev/null >/dev/null 2>"$T/exec.err" 3>&- &
-	BT_PIDS="$BT_PIDS $!"
+	track $!
 	wait_pane "=bootcon:" '^installed-ok'
 	run -0 env PATH="$CLEANPATH" "$P/bin/bootcon" stop -s "$sock"
 	wait_until "! listening '$sock'"

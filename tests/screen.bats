@@ -6,19 +6,18 @@
 
 # shellcheck disable=SC2154 # $stderr and $stderr_lines come from bats run
 load test_helper
-load bootcon_helper
 
 setup_file() {
 	export BATS_TEST_TIMEOUT=120
 }
 
 setup() {
-	bt_setup
+	bc_setup
 	make_prog
 }
 
 teardown() {
-	bt_teardown
+	bc_teardown
 }
 
 # The snippet as `make` generates it, for the screen helper in DIR.

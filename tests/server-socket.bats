@@ -8,15 +8,14 @@
 # shellcheck disable=SC2030,SC2031
 
 load test_helper
-load handoff_helper
 
 setup() {
-	hh_setup
+	bc_setup
 	mkdir -m 700 "$T/d"
 }
 
 teardown() {
-	hh_teardown
+	bc_teardown
 }
 
 @test "a path socket in a 0700 directory: the hand-off works, the socket is not open to others" {

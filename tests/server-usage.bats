@@ -8,15 +8,14 @@
 # shellcheck disable=SC2154,SC2030,SC2031
 
 load test_helper
-load handoff_helper
 
 
 setup() {
-	hh_setup
+	bc_setup
 }
 
 teardown() {
-	hh_teardown
+	bc_teardown
 }
 
 @test "bootcon-server: an unknown option or an extra argument is a usage error (100)" {
@@ -120,7 +119,7 @@ reports() {
 	[[ "$(cat "$T/report")" == "1 fds 0, 1 and 2 must be one terminal: "* ]]
 	# Listening: the newline alone, as before.
 	ptyrun bootcon-server -s "$SOCK-3" -d 4 4>"$T/ok" </dev/null >/dev/null 2>&1 3>&- &
-	hh_track $!
+	track $!
 	wait_until "[ -s '$T/ok' ]"
 	[ "$(od -An -c "$T/ok" | tr -d ' ')" = '\n' ]
 }

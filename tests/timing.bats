@@ -5,18 +5,17 @@
 
 # shellcheck disable=SC2154 # $stderr comes from bats run --separate-stderr
 load test_helper
-load handoff_helper
 
 export BATS_TEST_TIMEOUT=60
 
 setup() {
-	hh_setup
+	bc_setup
 }
 
 teardown() {
 	# Restart the window's output, whatever the test left.
 	[ -z "${PANE:-}" ] || tx send-keys -t "$PANE" C-q 2>/dev/null || true
-	hh_teardown
+	bc_teardown
 }
 
 # Stop the window's output as a user typing ^S would, and check it stopped.

@@ -1,48 +1,41 @@
 #!/usr/bin/env bats
 # The tmux plugin: the key pressed in a real attached client.  "The user's
-# tmux" is a private server (tmux -L bcu...) loaded with the plugin; its
+# tmux" is the second private server (tx2) loaded with the plugin; its
 # client runs in a pane of the test's own server (tx), and keys are typed
 # into that pane, so they go through a real client.
 
 load test_helper
-load bootcon_helper
 
 setup_file() {
 	export BATS_TEST_TIMEOUT=120
 }
 
 setup() {
-	bt_setup
+	bc_setup
 	make_prog
-	BT_USER="bcu$$"
 }
 
 teardown() {
-	bt_teardown
-}
-
-# tmux commands for the user's server.
-user() {
-	tmux -L "$BT_USER" -f /dev/null "$@" 3>&-
+	bc_teardown
 }
 
 # Start the user's server (session main); messages stay 2.5 s (tmux does not
 # redraw the panes of a client while it shows one).
 user_server() {
-	user new-session -d -s main -x 100 -y 30
-	user set -g display-time 2500
+	tx2 new-session -d -s main -x 100 -y 30
+	tx2 set -g display-time 2500
 }
 
 # Load the plugin through the one-line bootcon.tmux at DIR (default: repo).
 load_plugin() {
-	user run-shell "${1:-$ROOT}/bootcon.tmux"
+	tx2 run-shell "${1:-$ROOT}/bootcon.tmux"
 }
 
 # Attach a client to the user's server in a pane of the test server; CLIENT
 # is that pane.
 attach_client() {
-	CLIENT=$(tmux_window outer env -u TMUX tmux -L "$BT_USER" attach -t main)
-	wait_until "[ \"\$(user list-clients -F x | wc -l)\" -eq 1 ]"
+	CLIENT=$(tmux_window outer env -u TMUX tmux -L "$BC_TX2" attach -t main)
+	wait_until "[ \"\$(tx2 list-clients -F x | wc -l)\" -eq 1 ]"
 	wait_pane "$CLIENT" '\[main\]'
 }
 
@@ -55,13 +48,13 @@ press() {
 @test "bootcon.tmux binds prefix B with a note, and loads twice without harm" {
 	user_server
 	load_plugin
-	run user list-keys -T prefix B
+	run tx2 list-keys -T prefix B
 	[ "$status" -eq 0 ]
 	[[ $output == *"run-shell -b"*"/tmux/scripts/new-console.sh"* ]]
-	run user list-keys -N -T prefix B
+	run tx2 list-keys -N -T prefix B
 	[[ $output == *"bootcon: open a console window"* ]]
 	load_plugin
-	[ "$(user list-keys -T prefix | grep -c new-console.sh)" -eq 1 ]
+	[ "$(tx2 list-keys -T prefix | grep -c new-console.sh)" -eq 1 ]
 }
 
 @test "the key in an attached client opens a console; a hand-off through its socket works" {
@@ -70,16 +63,16 @@ press() {
 	load_plugin
 	attach_client
 	press B
-	wait_until "[ \"\$(user list-windows -t =main | wc -l)\" -eq 2 ]"
-	name=$(user show-options -wv -t '=main:1' @bootcon-socket)
-	spid=$(user display-message -p '#{pid}')
-	[ "$name" = "@bootcon-$spid-$(user display-message -p -t '=main:1' '#{s/%//:pane_id}')" ]
+	wait_until "[ \"\$(tx2 list-windows -t =main | wc -l)\" -eq 2 ]"
+	name=$(tx2 show-options -wv -t '=main:1' @bootcon-socket)
+	spid=$(tx2 display-message -p '#{pid}')
+	[ "$name" = "@bootcon-$spid-$(tx2 display-message -p -t '=main:1' '#{s/%//:pane_id}')" ]
 	# The message on the client that pressed the key.
 	wait_pane "$CLIENT" "bootcon: $name is waiting"
 	listening "$name"
 	# The new window is the current one: its banner shows in the client.
 	wait_pane "$CLIENT" "bootcon: waiting on $name"
-	[ "$(user display-message -p -t '=main:' '#{window_index}')" = 1 ]
+	[ "$(tx2 display-message -p -t '=main:' '#{window_index}')" = 1 ]
 	run list_line "$name"
 	[ "$output" = "$name	waiting	tmux	main	1" ]
 
@@ -96,7 +89,7 @@ press() {
 	# bootcon stop closes the window.
 	run bootcon stop -s "$name"
 	[ "$status" -eq 0 ]
-	wait_until "[ \"\$(user list-windows -t =main | wc -l)\" -eq 1 ]"
+	wait_until "[ \"\$(tx2 list-windows -t =main | wc -l)\" -eq 1 ]"
 }
 
 @test "two key presses give two consoles with their own names" {
@@ -105,63 +98,63 @@ press() {
 	load_plugin
 	attach_client
 	press B
-	wait_until "[ -n \"\$(user show-options -wqv -t '=main:1' @bootcon-socket)\" ]"
-	a=$(user show-options -wv -t '=main:1' @bootcon-socket)
+	wait_until "[ -n \"\$(tx2 show-options -wqv -t '=main:1' @bootcon-socket)\" ]"
+	a=$(tx2 show-options -wv -t '=main:1' @bootcon-socket)
 	wait_pane "$CLIENT" "bootcon: $a is waiting"
 	press B
-	wait_until "[ -n \"\$(user show-options -wqv -t '=main:2' @bootcon-socket)\" ]"
-	b=$(user show-options -wv -t '=main:2' @bootcon-socket)
+	wait_until "[ -n \"\$(tx2 show-options -wqv -t '=main:2' @bootcon-socket)\" ]"
+	b=$(tx2 show-options -wv -t '=main:2' @bootcon-socket)
 	[ "$a" != "$b" ]
 	wait_until "listening '$a' && listening '$b'"
 	# The first window's option was not overwritten by the second.
-	[ "$(user show-options -wv -t '=main:1' @bootcon-socket)" = "$a" ]
+	[ "$(tx2 show-options -wv -t '=main:1' @bootcon-socket)" = "$a" ]
 	run bootcon exec -s "$a" -- sh -c 'echo "only in a"'
 	[ "$status" -eq 0 ]
-	wait_until "user capture-pane -p -t '=main:1' | grep -q 'only in a'"
-	user capture-pane -p -t '=main:2' >"$T/w2"
+	wait_until "tx2 capture-pane -p -t '=main:1' | grep -q 'only in a'"
+	tx2 capture-pane -p -t '=main:2' >"$T/w2"
 	run ! grep -q 'only in a' "$T/w2"
 }
 
 @test "a binding the user already has on the key is kept" {
 	user_server
-	user bind-key -T prefix B display-message 'user binding of B'
+	tx2 bind-key -T prefix B display-message 'user binding of B'
 	load_plugin
-	run user list-keys -T prefix B
+	run tx2 list-keys -T prefix B
 	[[ $output == *"user binding of B"* ]]
 	[[ $output != *bootcon* ]]
 	attach_client
 	press B
 	wait_pane "$CLIENT" 'user binding of B'
-	[ "$(user list-windows -t =main | wc -l)" -eq 1 ]
+	[ "$(tx2 list-windows -t =main | wc -l)" -eq 1 ]
 }
 
 @test "@bootcon-key chooses the key; none or empty binds nothing" {
 	user_server
-	user set -g @bootcon-key 'M-b X'
+	tx2 set -g @bootcon-key 'M-b X'
 	load_plugin
-	[[ $(user list-keys -T prefix X) == *new-console.sh* ]]
-	[[ $(user list-keys -T prefix M-b) == *new-console.sh* ]]
-	run ! user list-keys -T prefix B
-	user kill-server
+	[[ $(tx2 list-keys -T prefix X) == *new-console.sh* ]]
+	[[ $(tx2 list-keys -T prefix M-b) == *new-console.sh* ]]
+	run ! tx2 list-keys -T prefix B
+	tx2 kill-server
 	user_server
-	user set -g @bootcon-key none
+	tx2 set -g @bootcon-key none
 	load_plugin
-	[ "$(user list-keys | grep -c new-console.sh)" -eq 0 ]
-	user set -g @bootcon-key ''
+	[ "$(tx2 list-keys | grep -c new-console.sh)" -eq 0 ]
+	tx2 set -g @bootcon-key ''
 	load_plugin
-	[ "$(user list-keys | grep -c new-console.sh)" -eq 0 ]
+	[ "$(tx2 list-keys | grep -c new-console.sh)" -eq 0 ]
 }
 
 @test "@bootcon-key-table chooses the key table" {
 	user_server
-	user set -g @bootcon-key-table root
-	user set -g @bootcon-key F9
+	tx2 set -g @bootcon-key-table root
+	tx2 set -g @bootcon-key F9
 	load_plugin
-	[[ $(user list-keys -T root F9) == *new-console.sh* ]]
+	[[ $(tx2 list-keys -T root F9) == *new-console.sh* ]]
 	attach_client
 	tx send-keys -t "$CLIENT" F9
-	wait_until "[ \"\$(user list-windows -t =main | wc -l)\" -eq 2 ]"
-	wait_until "listening \"\$(user show-options -wv -t '=main:1' @bootcon-socket)\""
+	wait_until "[ \"\$(tx2 list-windows -t =main | wc -l)\" -eq 2 ]"
+	wait_until "listening \"\$(tx2 show-options -wv -t '=main:1' @bootcon-socket)\""
 }
 
 @test "the key without findable helpers says so and opens no window" {
@@ -176,16 +169,16 @@ press() {
 	attach_client
 	press B
 	wait_pane "$CLIENT" 'bootcon: bootcon-server not found'
-	[ "$(user list-windows -t =main | wc -l)" -eq 1 ]
+	[ "$(tx2 list-windows -t =main | wc -l)" -eq 1 ]
 	# @bootcon-bin pointing to a directory without it: the same.
 	mkdir "$T/empty"
-	user set -g @bootcon-bin "$T/empty"
-	user set -g display-time 1
+	tx2 set -g @bootcon-bin "$T/empty"
+	tx2 set -g display-time 1
 	load_plugin
-	user set -g display-time 2500
+	tx2 set -g display-time 2500
 	press B
 	wait_pane "$CLIENT" 'bootcon: bootcon-server not found'
-	[ "$(user list-windows -t =main | wc -l)" -eq 1 ]
+	[ "$(tx2 list-windows -t =main | wc -l)" -eq 1 ]
 }
 
 @test "@bootcon-bin finds the helpers for a plugin copied elsewhere" {
@@ -194,12 +187,12 @@ press() {
 	cp -R "$ROOT/bootcon.tmux" "$ROOT/tmux" "$p/"
 	cp "$ROOT/shell/bootcon-find.sh" "$p/shell/"
 	user_server
-	user set -g @bootcon-bin "$ROOT/c"
+	tx2 set -g @bootcon-bin "$ROOT/c"
 	load_plugin "$p"
 	attach_client
 	press B
-	wait_until "[ -n \"\$(user show-options -wqv -t '=main:1' @bootcon-socket)\" ]"
-	name=$(user show-options -wv -t '=main:1' @bootcon-socket)
+	wait_until "[ -n \"\$(tx2 show-options -wqv -t '=main:1' @bootcon-socket)\" ]"
+	name=$(tx2 show-options -wv -t '=main:1' @bootcon-socket)
 	wait_pane "$CLIENT" "bootcon: $name is waiting"
 	listening "$name"
 }
@@ -210,22 +203,22 @@ press() {
 	load_plugin
 	attach_client
 	# Take the name the next window will get: pane numbers only grow.
-	name=@bootcon-$(user display-message -p '#{pid}')-1
+	name=@bootcon-$(tx2 display-message -p '#{pid}')-1
 	tmux_window squat bootcon-server -s "$name" >/dev/null
 	wait_until "listening '$name'"
 	press B
 	wait_pane "$CLIENT" "bootcon: socket name in use: $name"
-	wait_until "[ \"\$(user list-windows -t =main | wc -l)\" -eq 1 ]"
+	wait_until "[ \"\$(tx2 list-windows -t =main | wc -l)\" -eq 1 ]"
 }
 
 @test "the status-right example shows the socket name of the current window" {
 	local name
 	user_server
-	user set -g status-right '#{?#{@bootcon-socket},[#{@bootcon-socket}],}'
+	tx2 set -g status-right '#{?#{@bootcon-socket},[#{@bootcon-socket}],}'
 	load_plugin
 	attach_client
 	press B
-	wait_until "[ -n \"\$(user show-options -wqv -t '=main:1' @bootcon-socket)\" ]"
-	name=$(user show-options -wv -t '=main:1' @bootcon-socket)
+	wait_until "[ -n \"\$(tx2 show-options -wqv -t '=main:1' @bootcon-socket)\" ]"
+	name=$(tx2 show-options -wv -t '=main:1' @bootcon-socket)
 	wait_pane "$CLIENT" "\\[$name\\]"
 }

@@ -1,55 +1,25 @@
 #!/usr/bin/env bats
-# The bootcon command: start, exec, list, stop, attach, with real tmux and
-# screen servers on private sockets and real hand-offs.
+# bootcon start, with real tmux and screen servers on private sockets: it
+# returns once the server listens and prints the socket name; a second
+# start adds a window; a used name, a missing tmux, screen or
+# bootcon-server, a server that never listens (BOOTCON_TIMEOUT) or a
+# SIGTERM: one line, a non-zero exit, and nothing left behind; socket and
+# session names, path sockets.
 
 # shellcheck disable=SC2154 # $stderr and $stderr_lines come from bats run
 load test_helper
-load bootcon_helper
 
 setup_file() {
 	export BATS_TEST_TIMEOUT=120
 }
 
 setup() {
-	bt_setup
+	bc_setup
 	make_prog
 }
 
 teardown() {
-	bt_teardown
-}
-
-@test "help prints the usage on stdout and exits 0" {
-	run --separate-stderr bootcon help
-	[ "$status" -eq 0 ]
-	[[ $output == *"bootcon start [--tmux | --screen] [-s SOCKET] [-S SESSION]"* ]]
-	[[ $output == *"bootcon list"* ]]
-	[ -z "$stderr" ]
-	run bootcon --help
-	[ "$status" -eq 0 ]
-}
-
-@test "usage errors exit 100 with one line naming the problem" {
-	run -100 --separate-stderr bootcon
-	run -100 --separate-stderr bootcon frobnicate
-	[ "$stderr" = "bootcon: unknown command: frobnicate (see bootcon help)" ]
-	run -100 --separate-stderr bootcon start --bogus
-	[ "${stderr_lines[0]}" = "bootcon: unknown argument: --bogus" ]
-	[ "${stderr_lines[1]}" = "usage: bootcon start [--tmux | --screen] [-s SOCKET] [-S SESSION]" ]
-	run -100 --separate-stderr bootcon start -s
-	run -100 --separate-stderr bootcon stop -x
-	run -100 --separate-stderr bootcon start -S a.b -s "$(bc_sock)"
-	run -100 --separate-stderr bootcon start -S "$(printf 'a\tb')" -s "$(bc_sock)"
-	[ "${stderr_lines[0]}" = "bootcon: bad tmux session name: $(printf 'a\tb')" ]
-	# tmux stores $ and \ escaped in session names: refused too.
-	# shellcheck disable=SC2016 # a literal $ in a session name
-	run -100 --separate-stderr bootcon start -S 'a$b' -s "$(bc_sock)"
-	[ "${stderr_lines[0]}" = "bootcon: bad tmux session name: a\$b" ]
-	run -100 --separate-stderr bootcon start -S 'a\b' -s "$(bc_sock)"
-	run ! listening "$(bc_sock)"
-	run -100 --separate-stderr bootcon list extra
-	# Nothing was started.
-	run ! tx has-session
+	bc_teardown
 }
 
 @test "tmux: start, exec, typed input, list waiting and busy, stop" {
@@ -191,11 +161,10 @@ teardown() {
 	tmux_window holder bootcon-server -s "$sock" >/dev/null
 	wait_until "listening '$sock'"
 	# bootcon's tmux server (not running yet) under another name.
-	export BOOTCON_TMUX_SERVER="bcq$$"
-	BT_USER=$BOOTCON_TMUX_SERVER
+	export BOOTCON_TMUX_SERVER="$BC_TX2"
 	run -1 --separate-stderr bootcon start -s "$sock"
 	[ "$stderr" = "bootcon: socket name in use: $sock" ]
-	run ! tmux -L "bcq$$" has-session
+	run ! tx2 has-session
 }
 
 @test "screen: start on a used socket name fails and leaves nothing behind" {
@@ -287,7 +256,7 @@ bg_hung_start() {
 	    >/dev/null 2>"$T/bg.err" 3>&- || rc=$?
 	echo "$rc" >"$T/bg.rc") 3>&- &
 	BG=$!
-	BT_PIDS="$BT_PIDS $BG"
+	track "$BG"
 }
 
 @test "tmux: a failed start that created the session removes only its own window" {
@@ -330,7 +299,7 @@ term_hung_start() {
 	BOOTCON_BIN=$T/hung BOOTCON_TIMEOUT=30 sh "$BOOTCON" start "$@" \
 	    >/dev/null 2>"$T/bg.err" 3>&- &
 	BG=$!
-	BT_PIDS="$BT_PIDS $BG"
+	track "$BG"
 	wait_until "pgrep -P $BG -x sleep >/dev/null"
 	kill -TERM "$BG"
 	wait "$BG" || rc=$?
@@ -418,119 +387,6 @@ term_hung_start() {
 	[ -z "$stderr" ]
 }
 
-# Start a console on SOCKET on a pty of its own (ptyrun: tmux would resume
-# a stopped pane), and stop its server (SIGSTOP): it cannot act on a
-# SIGTERM until resumed.  SPID is the server's pid.
-stopped_console() {
-	ptyrun -p "$T/spid" bootcon-server -s "$1" -d 4 4>"$T/ready" \
-	    </dev/null >"$T/pty.out" 2>&1 3>&- &
-	BT_PIDS="$BT_PIDS $!"
-	wait_until "[ -s '$T/ready' ]"
-	SPID=$(cat "$T/spid")
-	BT_PIDS="$BT_PIDS $SPID"
-	kill -STOP "$SPID"
-	wait_until "grep -q '^State:[[:space:]]*T' /proc/$SPID/status"
-}
-
-# Succeed if a SIGTERM is pending for process PID.
-term_pending() {
-	local k v
-	while read -r k v; do
-		[ "$k" = ShdPnd: ] && [ $((16#$v & (1 << (15 - 1)))) -ne 0 ] && return 0
-	done <"/proc/$1/status"
-	return 1
-}
-
-@test "stop waits for the server to exit: one that cannot (stopped) fails stop with 111 after BOOTCON_TIMEOUT" {
-	local sock spid t0
-	sock=$(bc_sock)
-	stopped_console "$sock"
-	spid=$SPID
-	t0=$(date +%s%N)
-	BOOTCON_TIMEOUT=1 run -111 --separate-stderr bootcon stop -s "$sock"
-	[ "$stderr" = "bootcon: bootcon-server (pid $spid) on $sock did not exit" ]
-	[ -z "$output" ]
-	[ $(($(date +%s%N) - t0)) -ge 1000000000 ]
-	run ! exited "$spid"
-	listening "$sock"
-	# Running again, it acts on the SIGTERM and exits.
-	kill -CONT "$spid"
-	wait_until "exited $spid"
-	run ! listening "$sock"
-	grep -q "^bootcon: waiting on $sock\$" "$T/pty.out"
-}
-
-@test "stop waits for a server slow to exit, and returns 0 only once it has" {
-	local sock
-	sock=$(bc_sock)
-	stopped_console "$sock"
-	(rc=0
-	BOOTCON_TIMEOUT=30 sh "$BOOTCON" stop -s "$sock" >"$T/stop.out" 2>&1 3>&- || rc=$?
-	echo "$rc" >"$T/stop.rc") 3>&- &
-	BT_PIDS="$BT_PIDS $!"
-	# stop has sent its SIGTERM; the server has not exited: stop waits.
-	wait_until "term_pending $SPID"
-	[ ! -e "$T/stop.rc" ]
-	kill -CONT "$SPID"
-	wait_until "[ -s '$T/stop.rc' ]"
-	# It returned once the server had exited.
-	exited "$SPID"
-	cat "$T/stop.out"
-	[ "$(cat "$T/stop.rc")" -eq 0 ]
-	[ ! -s "$T/stop.out" ]
-}
-
-@test "stop of an unknown socket fails with one line" {
-	local sock
-	sock=$(bc_sock)
-	run -1 --separate-stderr bootcon stop -s "$sock"
-	[ "$stderr" = "bootcon: no console on $sock" ]
-}
-
-@test "exec with no server exits 111" {
-	local sock
-	sock=$(bc_sock)
-	run -111 --separate-stderr bootcon exec -s "$sock" -- true
-	[[ $stderr == *"$sock"* ]]
-}
-
-@test "exec and stop default to BOOTCON_SOCKET" {
-	local sock
-	sock=$(bc_sock)
-	export BOOTCON_SOCKET=$sock
-	run bootcon start
-	[ "$status" -eq 0 ]
-	[ "$output" = "$sock" ]
-	run bootcon exec -- sh -c 'echo "default socket works"; exit 0'
-	[ "$status" -eq 0 ]
-	wait_pane '=bootcon:' 'default socket works'
-	run bootcon stop
-	[ "$status" -eq 0 ]
-	run ! listening "$sock"
-}
-
-@test "two consoles in one session are kept apart" {
-	local a b
-	a=$(bc_sock a)
-	b=$(bc_sock b)
-	bootcon start -s "$a" >/dev/null
-	bootcon start -s "$b" >/dev/null
-	bg_exec "$b" "$T/prog" "$T/pid" "$b"
-	wait_pane '=bootcon:1' "prog ready on $b"
-	tx send-keys -t '=bootcon:1' -l 'for b'
-	tx send-keys -t '=bootcon:1' Enter
-	wait_pane '=bootcon:1' 'prog got: for b'
-	run pane '=bootcon:0'
-	[[ $output == *"bootcon: waiting on $a"* ]]
-	[[ $output != *prog* ]]
-	[ "$(list_line "$a" | cut -f 2)" = waiting ]
-	[ "$(list_line "$b" | cut -f 2)" = "busy pid $(cat "$T/pid")" ]
-	# Stopping one leaves the other.
-	bootcon stop -s "$a"
-	wait_until "[ \"\$(tmux_windows bootcon)\" = '1 $b' ]"
-	listening "$b"
-}
-
 @test "a path socket is made absolute and works" {
 	local sock
 	mkdir -m 700 "$T/run"
@@ -545,171 +401,4 @@ term_pending() {
 	wait_pane '=bootcon:' 'via a path socket'
 	run bootcon stop -s "$sock"
 	[ "$status" -eq 0 ]
-}
-
-@test "list and stop ignore a server of the same name in another network namespace" {
-	[ "$(id -u)" -eq 0 ] || skip "needs root for a private network namespace"
-	unshare -n true 2>/dev/null || skip "unshare -n does not work here"
-	local sock other
-	sock=$(bc_sock)
-	# The other namespace's server (unshare execs it: the pane's process).
-	other=$(tx new-session -d -s other -P -F '#{pane_pid}' unshare -n bootcon-server -s "$sock")
-	wait_until "awk -v n='$sock' '\$8 == n { f = 1 } END { exit !f }' /proc/$other/net/unix"
-	run -0 bootcon start -s "$sock"
-	run list_line "$sock"
-	[ "$output" = "$sock	waiting	tmux	bootcon	0" ]
-	run -0 bootcon stop -s "$sock"
-	run ! listening "$sock"
-	kill -0 "$other"
-	[ "$(cat "/proc/$other/comm")" = bootcon-server ]
-	run -1 --separate-stderr bootcon stop -s "$sock"
-	[ "$stderr" = "bootcon: no console on $sock" ]
-	kill -0 "$other"
-}
-
-@test "list and stop ignore a server of the same path socket in another mount namespace" {
-	[ "$(id -u)" -eq 0 ] || skip "needs root for a private mount namespace"
-	unshare -m true 2>/dev/null || skip "unshare -m does not work here"
-	local sock other
-	mkdir -m 700 "$T/ns"
-	sock=$T/ns/sock
-	# The other namespace's server, on a tmpfs mounted over $T/ns there
-	# only: its socket file is not ours to see (unshare and sh exec it: the
-	# pane's process).
-	# shellcheck disable=SC2016 # expanded by the inner shell
-	other=$(tx new-session -d -s other -P -F '#{pane_pid}' unshare -m --propagation private \
-	    sh -c 'mount -t tmpfs -o mode=700 bct "$1" && exec bootcon-server -s "$1/sock"' sh "$T/ns")
-	wait_until "listening '$sock'"
-	[ "$(cat "/proc/$other/comm")" = bootcon-server ]
-	[ ! -e "$sock" ]
-	run -0 list_line "$sock"
-	echo "listed: $output"
-	[ -z "$output" ]
-	run -1 --separate-stderr bootcon stop -s "$sock"
-	[ "$stderr" = "bootcon: no console on $sock" ]
-	kill -0 "$other"
-	# Ours, on the same path in our namespace: the only one listed and stopped.
-	run -0 bootcon start -s "$sock"
-	[ -S "$sock" ]
-	run list_line "$sock"
-	[ "$output" = "$sock	waiting	tmux	bootcon	0" ]
-	run -0 bootcon stop -s "$sock"
-	[ ! -e "$sock" ]
-	kill -0 "$other"
-	[ "$(cat "/proc/$other/comm")" = bootcon-server ]
-	run -1 --separate-stderr bootcon stop -s "$sock"
-	[ "$stderr" = "bootcon: no console on $sock" ]
-	kill -0 "$other"
-}
-
-@test "list with no console prints nothing and exits 0" {
-	[ "$(id -u)" -eq 0 ] || skip "needs root for a private PID namespace"
-	unshare --pid --fork --mount-proc true 2>/dev/null ||
-	    skip "unshare --pid does not work here"
-	run --separate-stderr unshare --pid --fork --mount-proc sh "$BOOTCON" list
-	[ "$status" -eq 0 ]
-	[ -z "$output" ]
-	[ -z "$stderr" ]
-}
-
-@test "attach without a session fails with one line" {
-	run -1 --separate-stderr bootcon attach -S nosuch
-	[ "$stderr" = "bootcon: no tmux or screen session named nosuch" ]
-}
-
-@test "attach joins the console's tmux session from a terminal" {
-	local sock outer
-	sock=$(bc_sock)
-	bootcon start -s "$sock" >/dev/null
-	# A terminal for the attaching client: a window of another private server.
-	BT_USER="bco$$"
-	outer=$(tmux -L "$BT_USER" -f /dev/null new-session -d -x 100 -y 30 \
-	    -P -F '#{pane_id}' "sh '$BOOTCON' attach" 3>&-)
-	wait_until "[ \"\$(tx list-clients -F x | wc -l)\" -eq 1 ]"
-	wait_until "tmux -L '$BT_USER' capture-pane -p -t '$outer' | grep -q 'waiting on $sock'"
-}
-
-@test "the demo starts a console, hands it a shell and says how to attach" {
-	run --separate-stderr env BOOTCON_SESSION=bct-demo BOOTCON_DEMO_SOCKET="$(bc_sock demo)" \
-	    sh "$ROOT/shell/bootcon-demo" </dev/null
-	[ "$status" -eq 0 ]
-	[[ $output == *"handed the console to a demo shell"* ]]
-	[[ $output == *"attach -S bct-demo"* ]]
-	[[ $output == *"stop -s $(bc_sock demo)"* ]]
-	wait_pane '=bct-demo:' 'demo\$ $'
-	[[ $(list_line "$(bc_sock demo)") == "$(bc_sock demo)	busy pid "* ]]
-	# The demo shell is interactive on the window.
-	# shellcheck disable=SC2016 # typed into the demo shell
-	tx send-keys -t '=bct-demo:' -l 'echo "typed $((6 * 7))"'
-	tx send-keys -t '=bct-demo:' Enter
-	wait_pane '=bct-demo:' '^typed 42$'
-	# Run again: the earlier demo is stopped and a new one started.
-	run env BOOTCON_SESSION=bct-demo BOOTCON_DEMO_SOCKET="$(bc_sock demo)" \
-	    sh "$ROOT/shell/bootcon-demo" </dev/null
-	[ "$status" -eq 0 ]
-	[[ $output == *"stopping the earlier demo console"* ]]
-}
-
-@test "bash completion completes commands, options and console sockets" {
-	[ -f /usr/share/bash-completion/bash_completion ] ||
-	    skip "bash-completion is not installed"
-	local sock
-	sock=$(bc_sock)
-	bootcon start -s "$sock" >/dev/null
-	run bash -c '
-		source /usr/share/bash-completion/bash_completion
-		source "$1/shell/bootcon.bash-completion"
-		comp() {
-			COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
-			COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}
-			COMPREPLY=(); _bootcon bootcon "${COMP_WORDS[-1]}" "${COMP_WORDS[-2]}"
-			echo "${COMPREPLY[*]}"
-		}
-		comp bootcon st
-		comp bootcon start --s
-		comp bootcon stop -s "$2"
-		comp bootcon exec -s x -- tru 2>/dev/null
-		# As bash splits a line: @ is in COMP_WORDBREAKS, so "@bct"
-		# comes as two words; the reply replaces what follows the @.
-		# (An interactive bash has @ there, this one may not.)
-		[[ $COMP_WORDBREAKS == *@* ]] || COMP_WORDBREAKS+=@
-		lcomp() {
-			COMP_LINE=$1; COMP_POINT=${#COMP_LINE}; shift
-			COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
-			COMPREPLY=(); _bootcon bootcon "${COMP_WORDS[-1]}" "${COMP_WORDS[-2]}"
-			echo "${COMPREPLY[*]}"
-		}
-		s=${2#@}
-		lcomp "bootcon stop -s @${s%-*}" bootcon stop -s @ "${s%-*}"
-		lcomp "bootcon exec -s @${s%-*}" bootcon exec -s @ "${s%-*}"
-		lcomp "bootcon start -s @in" bootcon start -s @ in
-		lcomp "bootcon stop -s @" bootcon stop -s @
-		comp bootcon attach -s "$2"
-		comp bootcon mi
-		comp bootcon attach -' - "$ROOT" "$sock"
-	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "start stop" ]
-	[ "${lines[1]}" = "--screen" ]
-	[ "${lines[2]}" = "$sock" ]
-	[[ ${lines[3]} == *true* ]]
-	[ "${lines[4]}" = "${sock#@}" ]
-	[ "${lines[5]}" = "${sock#@}" ]
-	[ "${lines[6]}" = init_console ]
-	# After a bare @, every console of the machine is offered, ours too.
-	[[ " ${lines[7]} " == *" ${sock#@} "* ]]
-	# (@ is in COMP_WORDBREAKS from here: the part before it is stripped.)
-	[ "${lines[8]}" = "${sock#@}" ]
-	[ "${lines[9]}" = mirror ]
-	[ "${lines[10]}" = "--tmux --screen -r -s -S --help" ]
-}
-
-@test "attach joins the console's screen session from a terminal" {
-	local sock outer
-	sock=$(bc_sock)
-	bootcon start --screen -s "$sock" >/dev/null
-	BT_USER="bco$$"
-	outer=$(tmux -L "$BT_USER" -f /dev/null new-session -d -x 100 -y 30 \
-	    -P -F '#{pane_id}' "TERM=xterm sh '$BOOTCON' attach --screen" 3>&-)
-	wait_until "screen -ls | grep -q 'bootcon.*Attached'"
-	wait_until "tmux -L '$BT_USER' capture-pane -p -t '$outer' | grep -q 'waiting on $sock'"
 }
