@@ -125,7 +125,7 @@ install: all static
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)/
 	install -m 755 $(STATIC) $(DESTDIR)$(LIBEXECDIR)/
 	install -m 644 shell/bootcon-find.sh shell/bootcon-cmdline.sh \
-	    $(DESTDIR)$(DATADIR)/shell/
+	    shell/bootcon-transcript.sh $(DESTDIR)$(DATADIR)/shell/
 	sed -e 's|^BOOTCON_BIN=.*|BOOTCON_BIN=$${BOOTCON_BIN:-$(BINDIR)}|' \
 	    -e 's|^BOOTCON_LIB=.*|BOOTCON_LIB=$(DATADIR)/shell|' shell/bootcon \
 	    >$(DESTDIR)$(BINDIR)/bootcon
@@ -137,7 +137,12 @@ install: all static
 	    >$(DESTDIR)$(SBINDIR)/bootcon-init
 	chmod 755 $(DESTDIR)$(SBINDIR)/bootcon-init
 	install -m 644 shell/systemd/bootcon-rescue-ssh.service $(DESTDIR)$(SYSTEMDUNITDIR)/
-	install -m 755 shell/systemd/bootcon-generator $(DESTDIR)$(SYSTEMDGENDIR)/
+	sed 's|@BINDIR@|$(BINDIR)|g' shell/systemd/bootcon-log.service.in \
+	    >$(DESTDIR)$(SYSTEMDUNITDIR)/bootcon-log.service
+	chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/bootcon-log.service
+	sed 's|^UNITDIR=.*|UNITDIR=$(SYSTEMDUNITDIR)|' shell/systemd/bootcon-generator \
+	    >$(DESTDIR)$(SYSTEMDGENDIR)/bootcon-generator
+	chmod 755 $(DESTDIR)$(SYSTEMDGENDIR)/bootcon-generator
 	install -d -m 755 $(DESTDIR)$(INITRAMFSDIR)/hooks \
 	    $(addprefix $(DESTDIR)$(INITRAMFSDIR)/scripts/,$(dir $(INITRAMFS_SCRIPTS)))
 	sed -e 's|^BOOTCON_LIBEXEC=.*|BOOTCON_LIBEXEC=$(LIBEXECDIR)|' \
@@ -171,6 +176,7 @@ uninstall:
 	    $(DESTDIR)$(BINDIR)/bootcon-exec $(DESTDIR)$(BINDIR)/bootcon-mirror \
 	    $(DESTDIR)$(SBINDIR)/bootcon-init \
 	    $(DESTDIR)$(SYSTEMDUNITDIR)/bootcon-rescue-ssh.service \
+	    $(DESTDIR)$(SYSTEMDUNITDIR)/bootcon-log.service \
 	    $(DESTDIR)$(SYSTEMDGENDIR)/bootcon-generator \
 	    $(DESTDIR)$(MANDIR)/man1/bootcon.1 \
 	    $(DESTDIR)$(MANDIR)/man1/bootcon-server.1 \

@@ -7,7 +7,8 @@
 #   @bootcon-key        key(s) to bind, space-separated; default B; "none" or
 #                       "" binds nothing.  A key you already bound is kept.
 #   @bootcon-key-table  key table; default prefix
-#   @bootcon-bin        directory holding bootcon-server
+#   @bootcon-bin        directory holding bootcon-server (and bootcon-log)
+#   @bootcon-log        on: each console keeps a transcript (bootcon log)
 PLUGIN_DIR=$(cd -- "$(dirname -- "$0")" && pwd)
 # shellcheck source=tmux/scripts/helpers.sh
 . "$PLUGIN_DIR/scripts/helpers.sh"

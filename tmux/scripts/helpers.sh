@@ -29,16 +29,18 @@ display() {
 
 # shellcheck source=shell/bootcon-find.sh
 . "$PLUGIN_DIR/../shell/bootcon-find.sh"
+# shellcheck source=shell/bootcon-transcript.sh
+. "$PLUGIN_DIR/../shell/bootcon-transcript.sh"
 
-# Find bootcon-server as bootcon does (bootcon-find.sh), with @bootcon-bin
-# in place of $BOOTCON_BIN when set, and never the tmux server's PATH: the
-# repository's build (c/), else PREFIX/bin for an installed plugin in
-# PREFIX/share/bootcon.
-find_server() {
+# Find helper NAME (bootcon-server, bootcon-log) as bootcon does
+# (bootcon-find.sh), with @bootcon-bin in place of $BOOTCON_BIN when set,
+# and never the tmux server's PATH: the repository's build (c/), else
+# PREFIX/bin for an installed plugin in PREFIX/share/bootcon.
+find_helper() {
 	bin=$(get_tmux_option @bootcon-bin "")
 	case $bin in \~/*) bin=$HOME/${bin#\~/} ;; esac
 	[ -z "$bin" ] || BOOTCON_BIN=$bin
 	BOOTCON_FIND_PATH=no
-	bootcon_find bootcon-server "$PLUGIN_DIR/../c" "$PLUGIN_DIR/../../../bin" &&
+	bootcon_find "$1" "$PLUGIN_DIR/../c" "$PLUGIN_DIR/../../../bin" &&
 		printf '%s\n' "$REPLY"
 }

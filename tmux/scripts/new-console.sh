@@ -16,7 +16,7 @@ session=${2:-}
 NL='
 '
 
-if ! server=$(find_server); then
+if ! server=$(find_helper bootcon-server); then
 	display "bootcon: bootcon-server not found: build bootcon (make) or set @bootcon-bin"
 	exit 0
 fi
@@ -50,6 +50,21 @@ if ! pane=$(tmux new-window -t "$session:" -c / -n bootcon -P -F '#{pane_id}' \
 fi
 name=$(tmux show-options -wv -t "$pane" @bootcon-socket 2>/dev/null)
 
+# The transcript (@bootcon-log on): tmux's copy of the window, made before
+# anyone is told its name, so from the first byte a program writes there.
+note=
+case $(get_tmux_option @bootcon-log off) in
+on | yes | 1)
+	if ! log=$(find_helper bootcon-log); then
+		note="; no transcript: bootcon-log not found"
+	elif ! bootcon_log_command "$log" "$name"; then
+		note="; no transcript: $REPLY"
+	elif ! tmux pipe-pane -o -t "$pane" "$REPLY" 2>/dev/null; then
+		note="; no transcript: tmux pipe-pane failed"
+	fi
+	;;
+esac
+
 # A newline once it listens, else its one-line report "CODE MESSAGE".
 if command -v timeout >/dev/null 2>&1; then
 	ready=$(timeout 10 cat "$fifo" 2>/dev/null; echo " $?")
@@ -57,7 +72,7 @@ else
 	ready=$(cat "$fifo"; echo " $?")
 fi
 if [ "$ready" = "$NL 0" ]; then
-	display "bootcon: $name is waiting: bootcon exec -s $name PROG"
+	display "bootcon: $name is waiting: bootcon exec -s $name PROG$note"
 	exit 0
 fi
 report=${ready% *}
