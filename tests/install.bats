@@ -19,8 +19,12 @@ teardown() {
 
 @test "make install puts every part under PREFIX, and uninstall removes them all" {
 	for f in bin/bootcon bin/bootcon-server bin/bootcon-exec bin/bootcon-mirror \
-	    sbin/bootcon-init lib/bootcon/bootcon-server lib/bootcon/bootcon-exec \
-	    lib/bootcon/bootcon-mirror lib/systemd/system/bootcon-rescue-ssh.service \
+	    bin/bootcon-log sbin/bootcon-init lib/bootcon/bootcon-server \
+	    lib/bootcon/bootcon-exec lib/bootcon/bootcon-mirror lib/bootcon/bootcon-log \
+	    share/bootcon/shell/bootcon-find.sh share/bootcon/shell/bootcon-cmdline.sh \
+	    share/bootcon/shell/bootcon-transcript.sh share/man/man1/bootcon-log.1 \
+	    lib/systemd/system/bootcon-log.service \
+	    lib/systemd/system/bootcon-rescue-ssh.service \
 	    lib/systemd/system-generators/bootcon-generator \
 	    share/initramfs-tools/hooks/bootcon share/initramfs-tools/scripts/init-top/bootcon \
 	    share/initramfs-tools/scripts/panic/bootcon \
@@ -34,9 +38,13 @@ teardown() {
 	done
 	[ -x "$P/bin/bootcon" ] && [ -x "$P/bin/bootcon-exec" ]
 	# The boot's helpers are the static builds, and bootcon-init runs them.
-	for f in bootcon-server bootcon-exec bootcon-mirror; do
+	for f in bootcon-server bootcon-exec bootcon-mirror bootcon-log; do
 		file -L "$P/lib/bootcon/$f" | grep -q 'statically linked'
 	done
+	# The transcript's unit runs the installed bootcon; the generator pulls
+	# the installed unit in.
+	grep -qx "ExecStart=$P/bin/bootcon log --save" "$P/lib/systemd/system/bootcon-log.service"
+	grep -qx "UNITDIR=$P/lib/systemd/system" "$P/lib/systemd/system-generators/bootcon-generator"
 	grep -qx "BOOTCON_BIN=\${BOOTCON_BIN:-$P/lib/bootcon}" "$P/sbin/bootcon-init"
 	grep -qx "BOOTCON_CMD=$P/bin/bootcon" "$P/sbin/bootcon-init"
 	# The hook copies the installed helpers into the initramfs.

@@ -115,6 +115,32 @@ press() {
 	run ! grep -q 'only in a' "$T/w2"
 }
 
+@test "@bootcon-log on: the key's console keeps a transcript that bootcon log reads" {
+	local name
+	export BOOTCON_LOG_DIR="$T/log"
+	user_server
+	tx2 set -g @bootcon-log on
+	# The tmux server's environment is where the key's script runs.
+	tx2 set-environment -g BOOTCON_LOG_DIR "$BOOTCON_LOG_DIR"
+	load_plugin
+	attach_client
+	press B
+	wait_until "[ -n \"\$(tx2 show-options -wqv -t '=main:1' @bootcon-socket)\" ]"
+	name=$(tx2 show-options -wv -t '=main:1' @bootcon-socket)
+	wait_pane "$CLIENT" "bootcon: $name is waiting"
+	[ "$(tx2 display-message -p -t '=main:1' '#{pane_pipe}')" = 1 ]
+	run -0 bootcon exec -s "$name" -- sh -c 'echo "kept by the key"'
+	wait_until "bootcon log -s '$name' | grep -q '] kept by the key'"
+	# Off (the default): no transcript.
+	tx2 set -g @bootcon-log off
+	press B
+	wait_until "[ -n \"\$(tx2 show-options -wqv -t '=main:2' @bootcon-socket)\" ]"
+	name=$(tx2 show-options -wv -t '=main:2' @bootcon-socket)
+	wait_pane "$CLIENT" "bootcon: $name is waiting"
+	[ "$(tx2 display-message -p -t '=main:2' '#{pane_pipe}')" = 0 ]
+	[ ! -e "$T/log/$name.log" ]
+}
+
 @test "a binding the user already has on the key is kept" {
 	user_server
 	tx2 bind-key -T prefix B display-message 'user binding of B'
@@ -163,7 +189,7 @@ press() {
 	# PATH has bootcon-server: the plugin must not use that PATH.
 	mkdir -p "$p/shell"
 	cp -R "$ROOT/bootcon.tmux" "$ROOT/tmux" "$p/"
-	cp "$ROOT/shell/bootcon-find.sh" "$p/shell/"
+	cp "$ROOT/shell/bootcon-find.sh" "$ROOT/shell/bootcon-transcript.sh" "$p/shell/"
 	user_server
 	load_plugin "$p"
 	attach_client
@@ -185,7 +211,7 @@ press() {
 	local p=$T/plugin name
 	mkdir -p "$p/shell"
 	cp -R "$ROOT/bootcon.tmux" "$ROOT/tmux" "$p/"
-	cp "$ROOT/shell/bootcon-find.sh" "$p/shell/"
+	cp "$ROOT/shell/bootcon-find.sh" "$ROOT/shell/bootcon-transcript.sh" "$p/shell/"
 	user_server
 	tx2 set -g @bootcon-bin "$ROOT/c"
 	load_plugin "$p"
