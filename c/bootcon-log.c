@@ -194,7 +194,8 @@ close_file(struct writer *wr)
 
 /*
  * Copy to FD the bytes of OLD from FROM to TO: what was written to the old
- * FILE after the mover copied it.  Return 0, or -1 with errno.
+ * FILE after the mover copied it (through outbuf: inbuf holds new input).
+ * Return 0, or -1 with errno.
  */
 static int
 copy_tail(int old, int fd, unsigned long long from, unsigned long long to)
@@ -204,7 +205,7 @@ copy_tail(int old, int fd, unsigned long long from, unsigned long long to)
 
 	while (from < to) {
 		want = to - from < CHUNK ? to - from : CHUNK;
-		n = pread(old, inbuf, want, from);
+		n = pread(old, outbuf, want, from);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -212,7 +213,7 @@ copy_tail(int old, int fd, unsigned long long from, unsigned long long to)
 				errno = EIO;
 			return -1;
 		}
-		if (write_all(fd, inbuf, n) != (size_t)n)
+		if (write_all(fd, outbuf, n) != (size_t)n)
 			return -1;
 		from += n;
 	}
@@ -692,6 +693,9 @@ print_piece(const struct reader *rd, const char *line, size_t len, int bol)
 
 	if (bol)
 		r = parse_stamp(line, len, &boot_end, &wall, &wall_end);
+	/* Only the end of the input cuts a stamp: a write that failed there. */
+	if (r < 0)
+		return;
 	if (r > 0)
 		text = r;
 	if (rd->fields && r > 0) {
