@@ -274,16 +274,17 @@ rotate(struct writer *wr)
 {
 	char real[PATH_MAX], old[PATH_MAX + 3];
 	const char *name = wr->path;
+	int r;
 
 	if (realpath(wr->path, real) != NULL)
 		name = real;
-	if (snprintf(old, sizeof(old), "%s.1", name) >= (int)sizeof(old)) {
+	r = -1;
+	if (snprintf(old, sizeof(old), "%s.1", name) >= (int)sizeof(old))
 		errno = ENAMETOOLONG;
-		warn_missing(wr, errno);
-		return;
-	}
-	if (rename(name, old) < 0) {
-		warn("unable to rotate %s:", name);
+	else
+		r = rename(name, old);
+	if (r < 0) {
+		warn("unable to rotate %s; no limit from now on:", name);
 		wr->max = 0;
 		return;
 	}
@@ -446,11 +447,10 @@ write_transcript(const char *path, unsigned long long max)
 	wr.bol = 1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
 	/* Signals come only while we wait for input: ppoll below. */
-	if (sigprocmask(SIG_BLOCK, &block, &orig) < 0 ||
+	if (sigemptyset(&block) < 0 || sigaddset(&block, SIGTERM) < 0 ||
+	    sigaddset(&block, SIGHUP) < 0 ||
+	    sigprocmask(SIG_BLOCK, &block, &orig) < 0 ||
 	    sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGHUP, &sa, NULL) < 0)
 		fatal(EX_SYS, "unable to set signal handlers:");
 	sa.sa_handler = SIG_IGN;
@@ -848,8 +848,7 @@ main(int argc, char **argv)
 			rd.fields = 1;
 			break;
 		case 'h':
-			printf("%s\n", USAGE);
-			return 0;
+			return printf("%s\n", USAGE) < 0 ? EX_SYS : 0;
 		case ':':
 			fatal(EX_USAGE, "option -%c needs an argument (%s)", optopt,
 			    USAGE1);
