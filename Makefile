@@ -23,8 +23,9 @@ MUSLCC ?= musl-gcc
 STATIC_CFLAGS ?= -Os -Wall -Wextra
 override CPPFLAGS += -D_GNU_SOURCE -DBOOTCON_VERSION='"$(VERSION)"'
 
-PROGS = c/bootcon-server c/bootcon-exec c/bootcon-mirror
-STATIC = c/static/bootcon-server c/static/bootcon-exec c/static/bootcon-mirror
+PROGS = c/bootcon-server c/bootcon-exec c/bootcon-mirror c/bootcon-log
+STATIC = c/static/bootcon-server c/static/bootcon-exec c/static/bootcon-mirror \
+	c/static/bootcon-log
 COMMON = c/util.c
 CONSOLE = c/console.c
 HDRS = c/bootcon.h
@@ -44,6 +45,9 @@ c/bootcon-exec: c/bootcon-exec.c $(COMMON) $(CONSOLE) $(HDRS)
 c/bootcon-mirror: c/bootcon-mirror.c $(COMMON) $(HDRS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ c/bootcon-mirror.c $(COMMON) $(LDLIBS)
 
+c/bootcon-log: c/bootcon-log.c $(COMMON) $(HDRS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ c/bootcon-log.c $(COMMON) $(LDLIBS)
+
 static: $(STATIC)
 
 c/static/bootcon-server: c/bootcon-server.c $(COMMON) $(CONSOLE) $(HDRS)
@@ -57,6 +61,10 @@ c/static/bootcon-exec: c/bootcon-exec.c $(COMMON) $(CONSOLE) $(HDRS)
 c/static/bootcon-mirror: c/bootcon-mirror.c $(COMMON) $(HDRS)
 	@mkdir -p c/static
 	$(MUSLCC) $(CPPFLAGS) $(STATIC_CFLAGS) -static -o $@ c/bootcon-mirror.c $(COMMON)
+
+c/static/bootcon-log: c/bootcon-log.c $(COMMON) $(HDRS)
+	@mkdir -p c/static
+	$(MUSLCC) $(CPPFLAGS) $(STATIC_CFLAGS) -static -o $@ c/bootcon-log.c $(COMMON)
 
 tests/helpers/%: tests/helpers/%.c $(HDRS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -I c -o $@ $< $(LDLIBS)
@@ -154,7 +162,8 @@ install: all static
 	for f in $(INITRAMFS_SCRIPTS); do \
 	    install -m 755 shell/initramfs-tools/scripts/$$f $(DESTDIR)$(INITRAMFSDIR)/scripts/$$f || exit 1; \
 	done
-	install -m 644 c/bootcon-server.1 c/bootcon-exec.1 c/bootcon-mirror.1 shell/bootcon.1 \
+	install -m 644 c/bootcon-server.1 c/bootcon-exec.1 c/bootcon-mirror.1 c/bootcon-log.1 \
+	    shell/bootcon.1 \
 	    $(DESTDIR)$(MANDIR)/man1/
 	install -m 755 bootcon.tmux $(DESTDIR)$(DATADIR)/
 	install -m 644 shell/boot.tmux.conf $(DESTDIR)$(DATADIR)/
@@ -174,6 +183,7 @@ install: all static
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/bootcon $(DESTDIR)$(BINDIR)/bootcon-server \
 	    $(DESTDIR)$(BINDIR)/bootcon-exec $(DESTDIR)$(BINDIR)/bootcon-mirror \
+	    $(DESTDIR)$(BINDIR)/bootcon-log \
 	    $(DESTDIR)$(SBINDIR)/bootcon-init \
 	    $(DESTDIR)$(SYSTEMDUNITDIR)/bootcon-rescue-ssh.service \
 	    $(DESTDIR)$(SYSTEMDUNITDIR)/bootcon-log.service \
@@ -182,6 +192,7 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man1/bootcon-server.1 \
 	    $(DESTDIR)$(MANDIR)/man1/bootcon-exec.1 \
 	    $(DESTDIR)$(MANDIR)/man1/bootcon-mirror.1 \
+	    $(DESTDIR)$(MANDIR)/man1/bootcon-log.1 \
 	    $(DESTDIR)$(BASHCOMPDIR)/bootcon
 	rm -f $(DESTDIR)$(INITRAMFSDIR)/hooks/bootcon \
 	    $(addprefix $(DESTDIR)$(INITRAMFSDIR)/scripts/,$(INITRAMFS_SCRIPTS))
