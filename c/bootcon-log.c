@@ -435,10 +435,12 @@ write_transcript(const char *path, unsigned long long max)
 	struct sigaction sa;
 	struct pollfd p;
 	sigset_t block, orig;
+	const struct timespec second = { 1, 0 };
 	char stamp[STAMP_MAX];
 	size_t slen;
 	time_t sec;
 	ssize_t r;
+	int n, due = 0;
 
 	memset(&wr, 0, sizeof(wr));
 	wr.path = path;
@@ -465,13 +467,25 @@ write_transcript(const char *path, unsigned long long max)
 	p.fd = 0;
 	p.events = POLLIN;
 	while (!got_term) {
-		if (ppoll(&p, 1, NULL, &orig) < 0) {
+		/*
+		 * Output written since the last look at FILE may have gone to
+		 * a file moved away since: a second after it, look again, so
+		 * that an idle console's last lines (a prompt) follow too.
+		 */
+		n = ppoll(&p, 1, due ? &second : NULL, &orig);
+		if (n < 0) {
 			if (errno != EINTR)
 				fatal(EX_SYS, "unable to poll stdin:");
 			if (got_hup) {
 				got_hup = 0;
 				follow_file(&wr);
 			}
+			continue;
+		}
+		if (n == 0) {
+			due = 0;
+			slen = make_stamp(stamp, &wr.checked);
+			follow_file(&wr);
 			continue;
 		}
 		r = read(0, inbuf, sizeof(inbuf));
@@ -489,6 +503,7 @@ write_transcript(const char *path, unsigned long long max)
 			follow_file(&wr);
 		}
 		write_chunk(&wr, r, stamp, slen);
+		due = 1;
 	}
 	close_file(&wr);
 	return wr.ever_lost ? EX_SYS : 0;

@@ -6,26 +6,20 @@
 # exactly, and works on a pipe as lines come.
 
 # $stderr and $stderr_lines come from "run --separate-stderr"; each test runs
-# in a subshell of its own, so setting W and PIDS inside one is intended.
+# in a subshell of its own, so setting W inside one is intended.
 # shellcheck disable=SC2154,SC2030,SC2031
 load test_helper
 
 STAMP_RE=$'^ *[0-9]+\\.[0-9]{6} [0-9]+\\.[0-9]{6}\t'
 
 setup() {
-	bc_private_dirs
-	T=$BATS_TEST_TMPDIR
+	bc_setup
 	F=$T/transcript
-	PIDS=()
 }
 
 teardown() {
-	local p
 	exec 5>&- 6>&-
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null || true
-	done
-	bc_cleanup
+	bc_teardown
 }
 
 # Start a writer: bootcon-log -w ARGS... reading the fifo $T/in, which fd 5
@@ -34,23 +28,14 @@ start_writer() {
 	mkfifo "$T/in"
 	bootcon-log -w "$@" <"$T/in" 2>"$T/err" 3>&- &
 	W=$!
-	PIDS+=("$W")
+	track "$W"
 	exec 5>"$T/in"
-}
-
-# Wait until process PID (a child of ours) has exited, at most SECONDS
-# (default 10); its exit status is then in WSTATUS.
-wait_exit() {
-	local pid=$1
-	wait_until "[ ! -e /proc/$pid ] || [ \"\$(cut -d' ' -f3 /proc/$pid/stat 2>/dev/null)\" = Z ]" "${2:-10}" || return 1
-	WSTATUS=0
-	wait "$pid" || WSTATUS=$?
 }
 
 # Close the writer's input and wait for it to exit.
 end_writer() {
 	exec 5>&-
-	wait_exit "$W"
+	reap "$W"
 }
 
 # Whether the writer W has FILE open (the one it writes).
@@ -98,7 +83,7 @@ texts() {
 	t=$(date +%s.%N)
 	printf 'ok\nnext\n' >&5
 	end_writer
-	[ "$WSTATUS" -eq 0 ]
+	[ "$ST" -eq 0 ]
 	[ "$(wc -l <"$F")" -eq 2 ]
 	[ "$(grep -cE "$STAMP_RE" "$F")" -eq 2 ]
 	[ "$(head -n 1 "$F" | cut -f2-)" = 'Password: ok' ]
@@ -165,14 +150,15 @@ texts() {
 	mkdir "$T/var"
 	start_writer "$F"
 	(i=0; while [ ! -e "$T/stop" ]; do i=$((i + 1)); echo "line $i"; done; echo "last $i") >&5 3>&- &
-	PIDS+=("$!")
+	BGP=$!
+	track "$BGP"
 	wait_until "[ \"\$(wc -l <'$F')\" -gt 1000 ]"
 	mv "$F" "$T/var/" && ln -s "$T/var/transcript" "$F"
 	wait_until "[ \"\$(wc -l <'$T/var/transcript')\" -gt 20000 ]" 20
 	touch "$T/stop"
-	wait_exit "${PIDS[-1]}"
+	reap "$BGP"
 	end_writer
-	[ "$WSTATUS" -eq 0 ]
+	[ "$ST" -eq 0 ]
 	texts "$T/var/transcript" >"$T/lines"
 	tail -n 1 "$T/lines" | grep -qx 'last [0-9]*'
 	head -n -1 "$T/lines" | awk '$0 != "line " NR { print "line " NR ": " $0; bad = 1 } END { exit bad }'
@@ -183,15 +169,16 @@ texts() {
 	mkdir "$T/var"
 	start_writer "$F"
 	(i=0; while [ ! -e "$T/stop" ]; do i=$((i + 1)); echo "line $i"; done; echo "last $i") >&5 3>&- &
-	PIDS+=("$!")
+	BGP=$!
+	track "$BGP"
 	wait_until "[ \"\$(wc -l <'$F')\" -gt 1000 ]"
 	cp "$F" "$T/var/transcript" && ln -sf "$T/var/transcript" "$F"
 	wait_until "writer_holds '$T/var/transcript'" 10
 	wait_until "[ \"\$(wc -l <'$T/var/transcript')\" -gt 20000 ]" 20
 	touch "$T/stop"
-	wait_exit "${PIDS[-1]}"
+	reap "$BGP"
 	end_writer
-	[ "$WSTATUS" -eq 0 ]
+	[ "$ST" -eq 0 ]
 	texts "$T/var/transcript" >"$T/lines"
 	tail -n 1 "$T/lines" | grep -qx 'last [0-9]*'
 	head -n -1 "$T/lines" | awk '$0 != "line " NR { print "line " NR ": " $0; bad = 1 } END { exit bad }'
@@ -209,7 +196,7 @@ texts() {
 	wait_until "writer_holds '$T/var/transcript'" 5
 	printf 'after\n' >&5
 	end_writer
-	[ "$WSTATUS" -eq 0 ]
+	[ "$ST" -eq 0 ]
 	[ "$(texts "$T/var/transcript")" = "$(printf 'before\nafter')" ]
 }
 
@@ -234,7 +221,7 @@ texts() {
 	# A file size limit of 16 KiB: writes past it fail with EFBIG.
 	(ulimit -f 16 && exec bootcon-log -w "$F") <"$T/in" 2>"$T/err" 3>&- &
 	W=$!
-	PIDS+=("$W")
+	track "$W"
 	exec 5>"$T/in"
 	for i in $(seq 1 3000); do
 		printf 'lost or kept line %d\n' "$i"
@@ -258,7 +245,7 @@ texts() {
 	cat "$T/chunk" >&5
 	wait_until "[ \"\$(wc -l <'$T/err')\" -eq 2 ]"
 	end_writer
-	[ "$WSTATUS" -eq 111 ]
+	[ "$ST" -eq 111 ]
 	[ "$(grep -c 'the transcript misses output until it can write again$' "$T/err")" -eq 2 ]
 }
 
@@ -267,8 +254,8 @@ texts() {
 	printf 'one\n' >&5
 	wait_until "grep -q one '$F'"
 	kill -TERM "$W"
-	wait_exit "$W" 5
-	[ "$WSTATUS" -eq 0 ]
+	reap "$W" 5
+	[ "$ST" -eq 0 ]
 }
 
 @test "the plain form is [BOOT] local date and time, then the text; an unset wall clock is not shown" {
@@ -346,25 +333,27 @@ texts() {
 @test "the reader on a pipe prints each line as it comes, and -r a prompt with no newline" {
 	mkfifo "$T/rin" "$T/rrin"
 	bootcon-log <"$T/rin" >"$T/out" 3>&- &
-	PIDS+=("$!")
+	BGP=$!
+	track "$BGP"
 	exec 5>"$T/rin"
 	printf '    1.000000 1700000000.000000\tfirst line\n' >&5
 	wait_until "grep -q 'first line' '$T/out'"
 	printf '    2.000000 1700000001.000000\tsecond line\n' >&5
 	wait_until "grep -q 'second line' '$T/out'"
 	exec 5>&-
-	wait_exit "${PIDS[-1]}"
-	[ "$WSTATUS" -eq 0 ]
+	reap "$BGP"
+	[ "$ST" -eq 0 ]
 	bootcon-log -r <"$T/rrin" >"$T/rout" 3>&- &
-	PIDS+=("$!")
+	BGP=$!
+	track "$BGP"
 	exec 6>"$T/rrin"
 	printf '    3.000000 1700000002.000000\tPassword: ' >&6
 	wait_until "[ \"\$(cat '$T/rout')\" = 'Password: ' ]"
 	printf '\n    4.000000 1700000003.000000\tok\n' >&6
 	wait_until "[ \"\$(cat '$T/rout')\" = \"\$(printf 'Password: \nok')\" ]"
 	exec 6>&-
-	wait_exit "${PIDS[-1]}"
-	[ "$WSTATUS" -eq 0 ]
+	reap "$BGP"
+	[ "$ST" -eq 0 ]
 }
 
 @test "tail -F of a transcript being written, through the reader, shows its lines as they are written" {
@@ -372,14 +361,16 @@ texts() {
 	start_writer "$F"
 	printf 'early line\n' >&5
 	tail -n +1 -F "$F" >"$T/tail" 2>/dev/null 3>&- 5>&- &
-	PIDS+=("$!")
+	BGP=$!
+	track "$BGP"
 	bootcon-log <"$T/tail" >"$T/out" 3>&- 5>&- &
-	PIDS+=("$!")
+	BGP=$!
+	track "$BGP"
 	wait_until "grep -q 'early line' '$T/out'"
 	printf 'later line\n' >&5
 	wait_until "grep -q 'later line' '$T/out'"
 	end_writer
-	[ "$WSTATUS" -eq 0 ]
+	[ "$ST" -eq 0 ]
 }
 
 @test "a reader of the output going away ends the reader with status 0" {
