@@ -5,6 +5,10 @@
 # rotating earlier boots, and what happens when they cannot be written.
 # bootcon-log itself: transcript.bats.
 
+# Each test runs in a subshell of its own: SOCK and BOOTCON_LOG_DIR set in
+# one are meant for it alone; $stderr comes from run --separate-stderr; the
+# programs in single quotes are for the window's shell.
+# shellcheck disable=SC2030,SC2031,SC2154,SC2016
 load test_helper
 
 setup() {

@@ -130,7 +130,7 @@ press() {
 	wait_pane "$CLIENT" "bootcon: $name is waiting"
 	[ "$(tx2 display-message -p -t '=main:1' '#{pane_pipe}')" = 1 ]
 	run -0 bootcon exec -s "$name" -- sh -c 'echo "kept by the key"'
-	wait_until "bootcon log -s '$name' | grep -q '] kept by the key'"
+	wait_until "bootcon log -s '$name' | grep -q ':[0-9][0-9] kept by the key\$'"
 	# Off (the default): no transcript.
 	tx2 set -g @bootcon-log off
 	press B

@@ -16,7 +16,7 @@ teardown() {
 @test "help prints the usage on stdout and exits 0" {
 	run --separate-stderr bootcon help
 	[ "$status" -eq 0 ]
-	[[ $output == *"bootcon start [--tmux | --screen] [-s SOCKET] [-S SESSION]"* ]]
+	[[ $output == *"bootcon start [--tmux | --screen] [-l] [-s SOCKET] [-S SESSION]"* ]]
 	[[ $output == *"bootcon list"* ]]
 	[ -z "$stderr" ]
 	run bootcon --help
@@ -29,7 +29,7 @@ teardown() {
 	[ "$stderr" = "bootcon: unknown command: frobnicate (see bootcon help)" ]
 	run -100 --separate-stderr bootcon start --bogus
 	[ "${stderr_lines[0]}" = "bootcon: unknown argument: --bogus" ]
-	[ "${stderr_lines[1]}" = "usage: bootcon start [--tmux | --screen] [-s SOCKET] [-S SESSION]" ]
+	[ "${stderr_lines[1]}" = "usage: bootcon start [--tmux | --screen] [-l] [-s SOCKET] [-S SESSION]" ]
 	run -100 --separate-stderr bootcon start -s
 	run -100 --separate-stderr bootcon stop -x
 	run -100 --separate-stderr bootcon start -S a.b -s "$(bc_sock)"
