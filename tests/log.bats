@@ -20,6 +20,15 @@ teardown() {
 	bc_teardown
 }
 
+# The pids of process PID's children.
+children() {
+	local d
+	for d in /proc/[0-9]*; do
+		[ "$(awk '{ print $4 }' "$d/stat" 2>/dev/null)" = "$1" ] && echo "${d#/proc/}"
+	done
+	return 0
+}
+
 # The transcript file of socket $SOCK.
 logfile() {
 	echo "$BOOTCON_LOG_DIR/$SOCK.log"
@@ -48,6 +57,7 @@ logfile() {
 @test "a prompt without a newline is in the transcript at once; log -f follows what comes, typed keys included" {
 	run -0 bootcon start -l -s "$SOCK"
 	bg /dev/null "$T/follow" "$T/follow.err" sh "$BOOTCON" log -f -s "$SOCK"
+	local follow=$BG kids
 	bg_exec "$SOCK" sh -c 'printf "Passphrase: "; read -r p; echo "unlocked with $p"; read -r x'
 	# On disk before anyone answers it.
 	wait_until "bootcon log -r -s '$SOCK' | grep -q 'Passphrase: \$'"
@@ -56,6 +66,11 @@ logfile() {
 	wait_file "$T/follow" 'unlocked with open sesame$'
 	# The typed line echoed by the terminal, then the program's answer.
 	grep -q 'Passphrase: open sesame$' "$T/follow"
+	# Its tail and reader end with it.
+	kids=$(children "$follow")
+	[ -n "$kids" ]
+	kill -TERM "$follow"
+	wait_until "for k in $kids; do ! alive \$k || exit 1; done"
 }
 
 @test "start without -l or with BOOTCON_LOG unset keeps no transcript; BOOTCON_LOG=1 keeps one" {

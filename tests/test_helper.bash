@@ -39,11 +39,17 @@ bc_setup() {
 	BC_HOLD=
 }
 
-# Per-test teardown: kill every tracked process (by pid), then both private
-# tmux servers and the screen sessions, then remove the scratch directory.
+# Per-test teardown: kill every tracked process and its children (by pid),
+# then both private tmux servers and the screen sessions, then remove the
+# scratch directory.
 bc_teardown() {
-	local p s
+	local p s kids
+	# Their children first (a pipeline's, say), which a killed parent
+	# would leave running.
 	for p in $BC_PIDS; do
+		kids=$(cat "/proc/$p/task/$p/children" 2>/dev/null) || kids=
+		# shellcheck disable=SC2086 # a list of pids
+		[ -z "$kids" ] || kill -KILL $kids 2>/dev/null || true
 		kill -KILL "$p" 2>/dev/null || true
 	done
 	tx kill-server 2>/dev/null || true
