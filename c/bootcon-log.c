@@ -27,10 +27,11 @@
 
 #include "bootcon.h"
 
-#define USAGE "usage: bootcon-log -w FILE [-m MAXBYTES]\n" \
+#define USAGE "usage: bootcon-log -w FILE [-m MAXBYTES] [-i FIFO]\n" \
 	"       bootcon-log [-r] [-t] [FILE]..."
 /* The usage on one line, for a usage error. */
-#define USAGE1 "usage: bootcon-log -w FILE [-m MAXBYTES] | [-r] [-t] [FILE]..."
+#define USAGE1 "usage: bootcon-log -w FILE [-m MAXBYTES] [-i FIFO] | [-r] [-t] " \
+	"[FILE]..."
 #define CHUNK 65536
 /* A stamp is at most this long: two 20-digit seconds, decimals, separators. */
 #define STAMP_MAX 64
@@ -422,6 +423,44 @@ deepen_input(void)
 	if (setsockopt(0, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)) < 0 &&
 	    fcntl(0, F_SETPIPE_SZ, PIPE_SIZE) < 0)
 		info("unable to enlarge the input buffer:");
+}
+
+/*
+ * Make FIFO our stdin without waiting for a writer (screen opens it once
+ * it logs the window, and would wait for us if we were not there first);
+ * its identity goes in ST.  The end of the last writer is our end of file.
+ */
+static int
+take_fifo(const char *path, struct stat *st)
+{
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, st) < 0) {
+		close(fd);
+		return -1;
+	}
+	if (!S_ISFIFO(st->st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	if (fd != 0 && (dup2(fd, 0) < 0 || close(fd) < 0))
+		return -1;
+	return 0;
+}
+
+/* Remove FIFO once its writer is gone, unless another has its name now. */
+static void
+drop_fifo(const char *path, const struct stat *was)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && st.st_dev == was->st_dev &&
+	    st.st_ino == was->st_ino && unlink(path) < 0)
+		info("unable to remove %s:", path);
 }
 
 /*
@@ -840,15 +879,19 @@ int
 main(int argc, char **argv)
 {
 	struct reader rd = { 0, 0 };
-	const char *wpath = NULL;
+	const char *wpath = NULL, *ipath = NULL;
 	unsigned long long max = 0;
+	struct stat fifo;
 	int opt, i, fd, status = 0, mset = 0;
 
 	progname = "bootcon-log";
-	while ((opt = getopt(argc, argv, "+:w:m:rth")) != -1) {
+	while ((opt = getopt(argc, argv, "+:w:m:i:rth")) != -1) {
 		switch (opt) {
 		case 'w':
 			wpath = optarg;
+			break;
+		case 'i':
+			ipath = optarg;
 			break;
 		case 'm':
 			if (parse_size(optarg, &max) < 0)
@@ -878,10 +921,15 @@ main(int argc, char **argv)
 			fatal(EX_USAGE, "unexpected argument: %.100s", argv[optind]);
 		if (*wpath == '\0')
 			fatal(EX_USAGE, "-w needs a file name");
-		return write_transcript(wpath, max);
+		if (ipath != NULL && take_fifo(ipath, &fifo) < 0)
+			fatal(EX_SYS, "unable to read %s:", ipath);
+		status = write_transcript(wpath, max);
+		if (ipath != NULL)
+			drop_fifo(ipath, &fifo);
+		return status;
 	}
-	if (mset)
-		fatal(EX_USAGE, "-m goes with -w");
+	if (mset || ipath != NULL)
+		fatal(EX_USAGE, "-m and -i go with -w");
 	tzset();
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		warn("unable to ignore SIGPIPE:");
