@@ -27,11 +27,11 @@
 
 #include "bootcon.h"
 
-#define USAGE "usage: bootcon-log -w FILE [-m MAXBYTES] [-i FIFO]\n" \
+#define USAGE "usage: bootcon-log -w FILE [-m MAXBYTES] [-i FIFO] [-o]\n" \
 	"       bootcon-log [-r] [-t] [FILE]..."
 /* The usage on one line, for a usage error. */
-#define USAGE1 "usage: bootcon-log -w FILE [-m MAXBYTES] [-i FIFO] | [-r] [-t] " \
-	"[FILE]..."
+#define USAGE1 "usage: bootcon-log -w FILE [-m MAXBYTES] [-i FIFO] [-o] | " \
+	"[-r] [-t] [FILE]..."
 #define CHUNK 65536
 /* A stamp is at most this long: two 20-digit seconds, decimals, separators. */
 #define STAMP_MAX 64
@@ -464,11 +464,56 @@ drop_fifo(const char *path, const struct stat *was)
 }
 
 /*
- * Append stdin to FILE until EOF or SIGTERM, never stopping for a failure;
- * return 0, or EX_SYS if some input could not be written.
+ * With -o, prepare stdout for pass(): non-blocking and deep, so that a
+ * slow reader (the mirror on a serial line) never holds up the transcript.
  */
 static int
-write_transcript(const char *path, unsigned long long max)
+pass_open(void)
+{
+	int fl;
+
+	fl = fcntl(1, F_GETFL);
+	if (fl < 0 || fcntl(1, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -1;
+	if (fcntl(1, F_SETPIPE_SZ, PIPE_SIZE) < 0)
+		info("unable to enlarge the output buffer:");
+	return 0;
+}
+
+/*
+ * Copy the LEN input bytes to stdout unchanged (-o: for the mirror, which
+ * shares tmux's one pipe of the window with the transcript); what does not
+ * fit now is dropped, and a reader gone ends the copy.
+ */
+static void
+pass(int *on, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (*on && len > 0) {
+		n = write(1, buf, len);
+		if (n > 0) {
+			buf += n;
+			len -= (size_t)n;
+		} else if (n < 0 && errno == EINTR) {
+			continue;
+		} else {
+			if (n < 0 && errno != EAGAIN) {
+				info("the copy to stdout ends:");
+				*on = 0;
+			}
+			return;
+		}
+	}
+}
+
+/*
+ * Append stdin to FILE until EOF or SIGTERM, never stopping for a failure,
+ * and with TEE copy it to stdout too; return 0, or EX_SYS if some input
+ * could not be written.
+ */
+static int
+write_transcript(const char *path, unsigned long long max, int tee)
 {
 	struct writer wr;
 	struct sigaction sa;
@@ -541,6 +586,7 @@ write_transcript(const char *path, unsigned long long max)
 			wr.checked = sec;
 			follow_file(&wr);
 		}
+		pass(&tee, inbuf, (size_t)r);
 		write_chunk(&wr, r, stamp, slen);
 		due = 1;
 	}
@@ -880,18 +926,22 @@ main(int argc, char **argv)
 {
 	struct reader rd = { 0, 0 };
 	const char *wpath = NULL, *ipath = NULL;
+	int tee = 0;
 	unsigned long long max = 0;
 	struct stat fifo;
 	int opt, i, fd, status = 0, mset = 0;
 
 	progname = "bootcon-log";
-	while ((opt = getopt(argc, argv, "+:w:m:i:rth")) != -1) {
+	while ((opt = getopt(argc, argv, "+:w:m:i:orth")) != -1) {
 		switch (opt) {
 		case 'w':
 			wpath = optarg;
 			break;
 		case 'i':
 			ipath = optarg;
+			break;
+		case 'o':
+			tee = 1;
 			break;
 		case 'm':
 			if (parse_size(optarg, &max) < 0)
@@ -923,13 +973,15 @@ main(int argc, char **argv)
 			fatal(EX_USAGE, "-w needs a file name");
 		if (ipath != NULL && take_fifo(ipath, &fifo) < 0)
 			fatal(EX_SYS, "unable to read %s:", ipath);
-		status = write_transcript(wpath, max);
+		if (tee && pass_open() < 0)
+			fatal(EX_SYS, "unable to set up stdout:");
+		status = write_transcript(wpath, max, tee);
 		if (ipath != NULL)
 			drop_fifo(ipath, &fifo);
 		return status;
 	}
-	if (mset || ipath != NULL)
-		fatal(EX_USAGE, "-m and -i go with -w");
+	if (mset || ipath != NULL || tee)
+		fatal(EX_USAGE, "-m, -i and -o go with -w");
 	tzset();
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		warn("unable to ignore SIGPIPE:");

@@ -58,20 +58,20 @@ bootcon_log_command() {
 	REPLY="$bl_cmd 2>>$REPLY"
 }
 
-# bootcon_log_screen BOOTCON-LOG SOCKET SESSION WINDOW: keep SOCKET's
-# transcript from window WINDOW of screen session SESSION.  screen has no
-# per-window pipe: it logs the window, flushing each write, into a FIFO
-# beside the transcript that BOOTCON-LOG (orphaned, so nobody waits for
-# it) reads until the window's log closes.  BOOTCON-LOG has the FIFO open
-# before screen opens it, or screen would wait; the session's logfile
-# setting is screen's default again afterwards.  False with the reason in
-# REPLY.
-bootcon_log_screen() {
+# bootcon_log_fifo BOOTCON-LOG SOCKET: start keeping SOCKET's transcript
+# from a FIFO beside it, for screen, which has no per-window pipe but logs a
+# window into a file it names (-L -Logfile, or logfile and -L), flushing
+# each write with "logfile flush 0".  BOOTCON-LOG, orphaned so that nobody
+# waits for it, holds the FIFO open before screen opens it (or screen
+# would wait) and ends when screen closes it.  The FIFO's path in REPLY and
+# BOOTCON-LOG's pid in BL_PID; false with the reason in REPLY.
+bootcon_log_fifo() {
+	BL_PID=
 	bootcon_log_command "$1" "$2" || return 1
 	bl_run=$REPLY
 	bootcon_log_file "$2"
 	bl_fifo=${REPLY%.log}.fifo
-	# screen expands % in the name and its parser \ $ ^ and quotes.
+	# screen expands % in the name, and its parser \ $ ^ and quotes.
 	case $bl_fifo in
 	*[%\\\$^\"\'[:space:]]*)
 		REPLY="screen cannot log to $bl_fifo"
@@ -85,27 +85,25 @@ bootcon_log_screen() {
 	fi
 	bl_quote "$bl_fifo"
 	# Only its own fds: a caller's readiness channel must see its end.
-	bl_pid=$(sh -c "$bl_run -i $REPLY </dev/null >/dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- & echo \$!")
+	BL_PID=$(sh -c "$bl_run -i $REPLY </dev/null >/dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- & echo \$!")
 	bl_n=0
-	until [ "$(readlink "/proc/$bl_pid/fd/0" 2>/dev/null)" = "$bl_fifo" ]; do
-		if [ "$bl_n" -ge 250 ] || ! kill -0 "$bl_pid" 2>/dev/null; then
-			kill "$bl_pid" 2>/dev/null
-			rm -f "$bl_fifo"
+	until [ "$(readlink "/proc/$BL_PID/fd/0" 2>/dev/null)" = "$bl_fifo" ]; do
+		if [ "$bl_n" -ge 250 ] || ! kill -0 "$BL_PID" 2>/dev/null; then
+			bootcon_log_fifo_drop
 			REPLY="bootcon-log did not start"
 			return 1
 		fi
 		sleep 0.02 2>/dev/null || sleep 1
 		bl_n=$((bl_n + 1))
 	done
-	if ! screen -S "$3" -p "$4" -X logfile flush 0 ||
-		! screen -S "$3" -p "$4" -X logfile "$bl_fifo" ||
-		! screen -S "$3" -p "$4" -X log on; then
-		kill "$bl_pid" 2>/dev/null
-		rm -f "$bl_fifo"
-		REPLY="screen did not log the window"
-		return 1
-	fi
-	screen -S "$3" -X logfile screenlog.%n
+	REPLY=$bl_fifo
+}
+
+# Stop what bootcon_log_fifo started (screen never opened the FIFO).
+bootcon_log_fifo_drop() {
+	[ -z "$BL_PID" ] || kill "$BL_PID" 2>/dev/null
+	rm -f "$bl_fifo"
+	BL_PID=
 }
 
 # STRING as one sh word (single quotes), in REPLY.

@@ -67,10 +67,10 @@ logfile() {
 	# The typed line echoed by the terminal, then the program's answer.
 	grep -q 'Passphrase: open sesame$' "$T/follow"
 	# Its tail and reader end with it.
-	kids=$(children "$follow")
+	kids=$(children "$follow" | tr "\n" " ")
 	[ -n "$kids" ]
 	kill -TERM "$follow"
-	wait_until "for k in $kids; do ! alive \$k || exit 1; done"
+	wait_until "( for k in $kids; do ! alive \$k || exit 1; done )"
 }
 
 @test "start without -l or with BOOTCON_LOG unset keeps no transcript; BOOTCON_LOG=1 keeps one" {
@@ -157,4 +157,51 @@ logfile() {
 	wait_until "grep -q path-socket '$f'"
 	run -0 bootcon log -s "$T/sock"
 	[[ $output == *path-socket* ]]
+}
+
+@test "bootcon mirror on a console keeping a transcript: both go on, through tmux's one pipe of the window" {
+	local dev tty
+	make_prog
+	run -0 bootcon start -l -s "$SOCK"
+	bg_exec "$SOCK" "$T/prog" "$T/pid" "$SOCK"
+	wait_until "bootcon log -s '$SOCK' | grep -q 'prog ready on'"
+	dev=$(TX=tx2 tmux_window o sleep 1000)
+	tty=$(tx2 display -p -t "$dev" '#{pane_tty}')
+	run -0 bootcon mirror -s "$SOCK" "$tty"
+	# Typed on the device: the program gets it, the device shows its
+	# answer, and so does the transcript.
+	tx2 send-keys -t "$dev" from-the-device Enter
+	wait_pane "=bootcon:0" 'prog got: from-the-device'
+	TX=tx2 wait_pane "$dev" 'prog got: from-the-device'
+	wait_until "bootcon log -s '$SOCK' | grep -q ' prog got: from-the-device\$'"
+	# One writer of the transcript at a time.
+	[ "$(tx display -p -t =bootcon:0 '#{pane_pipe}')" = 1 ]
+	wait_until "[ \"\$(grep -c 'prog ready on' '$(logfile)')\" -eq 1 ]"
+}
+
+@test "start --screen -l: screen logs each window into its own transcript, flushed at once" {
+	command -v screen >/dev/null || skip "GNU screen is not installed"
+	local n
+	for n in 1 2 3; do
+		run -0 bootcon start --screen -l -s "$(bc_sock "$n")"
+	done
+	# Each prompt is on disk while its program still waits (screen's
+	# default would hold it up to 10 s).
+	for n in 3 1 2; do
+		bg_exec "$(bc_sock "$n")" sh -c "printf 'in %s\\nprompt %s: ' $n $n; read -r x"
+	done
+	for n in 1 2 3; do
+		SOCK=$(bc_sock "$n")
+		wait_until "bootcon log -s '$SOCK' | grep -q ' prompt $n: '" 4
+		run -0 bootcon log -s "$SOCK"
+		[ "$(printf '%s\n' "$output" | grep -c ' in [0-9]$')" -eq 1 ]
+		[[ $output == *" in $n"* ]]
+	done
+	# No reader left once the windows are gone, no FIFO, nothing in $HOME.
+	for n in 1 2 3; do
+		run -0 bootcon stop -s "$(bc_sock "$n")"
+	done
+	wait_until "! ls '$BOOTCON_LOG_DIR'/*.fifo >/dev/null 2>&1"
+	run ls "$HOME"
+	[[ $output != *screenlog* ]]
 }

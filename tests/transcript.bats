@@ -400,3 +400,47 @@ texts() {
 	run -0 bootcon-log -h
 	[[ $output == usage:* ]]
 }
+
+@test "-i FIFO: read without waiting for a writer, to the end of the last one, then the FIFO is removed" {
+	mkfifo "$T/fifo"
+	bootcon-log -w "$F" -i "$T/fifo" </dev/null 2>"$T/err" 3>&- &
+	W=$!
+	track "$W"
+	# It holds the FIFO before any writer: opening it to write never waits.
+	wait_until "[ \"\$(readlink /proc/$W/fd/0)\" = '$T/fifo' ]"
+	exec 6>"$T/fifo"
+	echo "first writer" >&6
+	wait_until "grep -q 'first writer' '$F'"
+	# A second writer, then both gone: the end.
+	exec 7>"$T/fifo"
+	exec 6>&-
+	echo "second writer" >&7
+	wait_until "grep -q 'second writer' '$F'"
+	alive "$W"
+	exec 7>&-
+	reap "$W"
+	[ "$ST" -eq 0 ]
+	[ ! -e "$T/fifo" ]
+	[ ! -s "$T/err" ]
+	run -100 bootcon-log -i "$T/fifo"
+	run -111 bootcon-log -w "$F" -i "$F"
+}
+
+@test "-o: the input goes on to stdout unchanged beside the transcript; a reader gone does not stop the transcript" {
+	head -c 300000 /dev/urandom >"$T/data"
+	bootcon-log -w "$F" -o <"$T/data" >"$T/copy" 2>"$T/err"
+	cmp "$T/data" "$T/copy"
+	bootcon-log -r "$F" | cmp - "$T/data"
+	# A reader that goes away at once (EPIPE): the transcript has it all.
+	rm -f "$F"
+	bootcon-log -w "$F" -o <"$T/data" 2>"$T/err" | true
+	bootcon-log -r "$F" | cmp - "$T/data"
+	# A reader that never reads: what does not fit is dropped, nothing waits.
+	rm -f "$F"
+	mkfifo "$T/slow"
+	exec 6<>"$T/slow"
+	head -c 20000000 /dev/zero >"$T/big"
+	timeout 20 bootcon-log -w "$F" -o <"$T/big" >"$T/slow" 2>"$T/err"
+	exec 6<&-
+	[ "$(bootcon-log -r "$F" | wc -c)" -eq 20000000 ]
+}

@@ -59,7 +59,10 @@ on | yes | 1)
 		note="; no transcript: bootcon-log not found"
 	elif ! bootcon_log_command "$log" "$name"; then
 		note="; no transcript: $REPLY"
-	elif ! tmux pipe-pane -o -t "$pane" "$REPLY" 2>/dev/null; then
+	# pipe-pane expands formats in its command: # escaped (no , or }
+	# outside a #{}).
+	elif ! tmux pipe-pane -o -t "$pane" "$(printf '%s' "$REPLY" | sed 's/#/##/g')" \; \
+	    set -w -t "$pane" @bootcon-log "$REPLY" 2>/dev/null; then
 		note="; no transcript: tmux pipe-pane failed"
 	fi
 	;;
