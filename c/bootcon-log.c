@@ -56,6 +56,7 @@ struct writer {
 	unsigned long long lost;	/* input bytes dropped since then */
 	int ever_lost;
 	time_t checked;			/* CLOCK_BOOTTIME second of the last stat */
+	char alt[PATH_MAX];		/* FILE as process 1 sees it */
 };
 
 static volatile sig_atomic_t got_term, got_hup;
@@ -222,6 +223,27 @@ copy_tail(int old, int fd, unsigned long long from, unsigned long long to)
 }
 
 /*
+ * FILE as process 1 sees it (in WR's buffer), when its root is no longer
+ * ours: started in the initramfs, we stay in its root when process 1
+ * switches to the real one, where the boot goes on and moves the
+ * transcript.  NULL when the roots are one, or FILE is relative.
+ */
+static const char *
+pid1_path(struct writer *wr)
+{
+	struct stat ours, its;
+
+	if (wr->path[0] != '/' || wr->path == wr->alt ||
+	    stat("/", &ours) < 0 || stat("/proc/1/root/", &its) < 0 ||
+	    (ours.st_dev == its.st_dev && ours.st_ino == its.st_ino))
+		return NULL;
+	if (snprintf(wr->alt, sizeof(wr->alt), "/proc/1/root%s", wr->path) >=
+	    (int)sizeof(wr->alt))
+		return NULL;
+	return wr->alt;
+}
+
+/*
  * If FILE no longer names the file we hold (the boot moved the transcript
  * and put a new file or a symlink there), go on in the new one, after
  * copying to it what the old one has beyond the new one's size.  With no
@@ -233,14 +255,20 @@ follow_file(struct writer *wr)
 	struct writer nw;
 	struct stat st;
 	unsigned long long old_size;
+	const char *alt;
 
 	if (wr->fd < 0) {
 		if (open_file(wr) < 0)
 			warn_missing(wr, errno);
 		return;
 	}
-	if (stat(wr->path, &st) < 0 ||
-	    (st.st_dev == wr->dev && st.st_ino == wr->ino))
+	if (stat(wr->path, &st) < 0) {
+		if (errno != ENOENT || (alt = pid1_path(wr)) == NULL ||
+		    stat(alt, &st) < 0)
+			return;
+		wr->path = alt;
+	}
+	if (st.st_dev == wr->dev && st.st_ino == wr->ino)
 		return;
 	nw = *wr;
 	if (open_file(&nw) < 0 || fstat(wr->fd, &st) < 0 ||
@@ -275,9 +303,11 @@ rotate(struct writer *wr)
 {
 	char real[PATH_MAX], old[PATH_MAX + 3];
 	const char *name = wr->path;
+	struct stat st;
 	int r;
 
-	if (realpath(wr->path, real) != NULL)
+	if (lstat(wr->path, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    realpath(wr->path, real) != NULL)
 		name = real;
 	r = -1;
 	if (snprintf(old, sizeof(old), "%s.1", name) >= (int)sizeof(old))

@@ -171,6 +171,10 @@ boot_scenario() {
 	boot_scenario rotmp
 }
 
+@test "a real kernel boots on a bootcon window when its transcript cannot be written, with one warning" {
+	boot_scenario nolog
+}
+
 @test "a real kernel boots on the normal console with bootcon=off" {
 	boot_scenario off
 }
