@@ -61,6 +61,9 @@ c/static/bootcon-mirror: c/bootcon-mirror.c $(COMMON) $(HDRS)
 tests/helpers/%: tests/helpers/%.c $(HDRS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -I c -o $@ $< $(LDLIBS)
 
+# writewithin builds c/util.c in (it tests write_within).
+tests/helpers/writewithin: c/util.c
+
 helpers: $(HELPERS)
 
 # libFuzzer harnesses of the client's receive path and the server's reading
