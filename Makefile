@@ -69,6 +69,9 @@ c/static/bootcon-log: c/bootcon-log.c $(COMMON) $(HDRS)
 tests/helpers/%: tests/helpers/%.c $(HDRS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -I c -o $@ $< $(LDLIBS)
 
+# writewithin builds c/util.c in (it tests write_within).
+tests/helpers/writewithin: c/util.c
+
 helpers: $(HELPERS)
 
 # libFuzzer harnesses of the client's receive path and the server's reading

@@ -76,10 +76,14 @@ write_within(int fd, const void *buf, size_t len, long long ms)
 			stalled = r == 0;
 			return -1;
 		}
-		/* Room for some, maybe not all: the timer ends a write that waits. */
+		/*
+		 * Room for some, maybe not all: the timer ends a write that
+		 * waits, 1 ms past what is left (0 would disarm it), with
+		 * tv_usec below a second (else setitimer fails: EINVAL).
+		 */
 		memset(&it, 0, sizeof(it));
-		it.it_value.tv_sec = left / 1000;
-		it.it_value.tv_usec = left % 1000 * 1000 + 1000;
+		it.it_value.tv_sec = (left + 1) / 1000;
+		it.it_value.tv_usec = (left + 1) % 1000 * 1000;
 		if (setitimer(ITIMER_REAL, &it, NULL) < 0)
 			return -1;
 		n = write(fd, b, len);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # Hostile timing: a window whose output is stopped (^S) never holds up a
 # hand-off past -t, nor the server's serving or its signals; a client the
-# server gave up on never runs PROG on the window.
+# server gave up on never runs PROG on the window; a window with room takes
+# every line, however little is left of the deadline.
 
 # shellcheck disable=SC2154 # $stderr comes from bats run --separate-stderr
 load test_helper
@@ -56,6 +57,23 @@ ends_within() {
 	stop_output
 	ends_within 3 setpriv --reuid=65534 --regid=65534 --clear-groups \
 		bootcon-exec -t 1 -s "$SOCK" -- true
+}
+
+@test "a window with room takes every line, whatever is left of the deadline (each millisecond from 0 to 3 s)" {
+	# write_within bounds bootcon-exec's lines by what is left of -t: a budget
+	# of 999, 1999... ms must not make a bad timer and drop the line.
+	writewithin 0 2999 >"$T/lines" 2>"$T/err" || {
+		cat "$T/err" >&2
+		return 1
+	}
+	lines_are "$T/lines" 3000
+	# And on a window's terminal, around the default deadline of 1 s.
+	local w
+	w=$(window 'writewithin 990 1009 2>&1; echo "status $?"')
+	wait_pane "$w" '^status [0-9]+$'
+	pane_lacks "$w" 'dropped'
+	wait_pane "$w" '^status 0$'
+	wait_pane "$w" '^ms 999$'
 }
 
 @test "a client that stalls past the server's acknowledgement deadline fails (111) and never runs PROG on the window" {
