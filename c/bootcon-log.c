@@ -56,7 +56,8 @@ struct writer {
 	unsigned long long lost;	/* input bytes dropped since then */
 	int ever_lost;
 	time_t checked;			/* CLOCK_BOOTTIME second of the last stat */
-	char alt[PATH_MAX];		/* FILE as process 1 sees it */
+	int dirfd;			/* FILE's directory, once open */
+	const char *base;		/* FILE's name in it */
 };
 
 static volatile sig_atomic_t got_term, got_hup;
@@ -151,6 +152,34 @@ warn_missing(struct writer *wr, int err)
 }
 
 /*
+ * Where FILE is looked up: its directory, held open from the first time it
+ * can be (so that a writer started in the initramfs, left in that old root
+ * when the boot switches to the real one, still finds the transcript where
+ * the boot moves it: a link relative to /run leads up from /run's mount
+ * into the real root), else the path itself.  Set *NAME to FILE's name
+ * there.
+ */
+static int
+file_dir(struct writer *wr, const char **name)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(wr->path, '/');
+	size_t n;
+
+	if (wr->dirfd < 0 && slash != NULL && slash[1] != '\0') {
+		n = slash == wr->path ? 1 : (size_t)(slash - wr->path);
+		if (n < sizeof(dir)) {
+			memcpy(dir, wr->path, n);
+			dir[n] = '\0';
+			wr->dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+			wr->base = slash + 1;
+		}
+	}
+	*name = wr->dirfd >= 0 ? wr->base : wr->path;
+	return wr->dirfd >= 0 ? wr->dirfd : AT_FDCWD;
+}
+
+/*
  * Open FILE and note its inode and size, and whether it ends a line (read
  * access for that and for the continuation's pread; write only if refused).
  */
@@ -158,13 +187,15 @@ static int
 open_file(struct writer *wr)
 {
 	struct stat st;
+	const char *name;
 	char last;
-	int fd;
+	int fd, at;
 
-	fd = open(wr->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
-	    0600);
+	at = file_dir(wr, &name);
+	fd = openat(at, name, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC |
+	    O_NOCTTY, 0600);
 	if (fd < 0 && errno == EACCES)
-		fd = open(wr->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+		fd = openat(at, name, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
 		    O_NOCTTY, 0600);
 	if (fd < 0)
 		return -1;
@@ -223,27 +254,6 @@ copy_tail(int old, int fd, unsigned long long from, unsigned long long to)
 }
 
 /*
- * FILE as process 1 sees it (in WR's buffer), when its root is no longer
- * ours: started in the initramfs, we stay in its root when process 1
- * switches to the real one, where the boot goes on and moves the
- * transcript.  NULL when the roots are one, or FILE is relative.
- */
-static const char *
-pid1_path(struct writer *wr)
-{
-	struct stat ours, its;
-
-	if (wr->path[0] != '/' || wr->path == wr->alt ||
-	    stat("/", &ours) < 0 || stat("/proc/1/root/", &its) < 0 ||
-	    (ours.st_dev == its.st_dev && ours.st_ino == its.st_ino))
-		return NULL;
-	if (snprintf(wr->alt, sizeof(wr->alt), "/proc/1/root%s", wr->path) >=
-	    (int)sizeof(wr->alt))
-		return NULL;
-	return wr->alt;
-}
-
-/*
  * If FILE no longer names the file we hold (the boot moved the transcript
  * and put a new file or a symlink there), go on in the new one, after
  * copying to it what the old one has beyond the new one's size.  With no
@@ -255,20 +265,17 @@ follow_file(struct writer *wr)
 	struct writer nw;
 	struct stat st;
 	unsigned long long old_size;
-	const char *alt;
+	const char *name;
+	int at;
 
 	if (wr->fd < 0) {
 		if (open_file(wr) < 0)
 			warn_missing(wr, errno);
 		return;
 	}
-	if (stat(wr->path, &st) < 0) {
-		if (errno != ENOENT || (alt = pid1_path(wr)) == NULL ||
-		    stat(alt, &st) < 0)
-			return;
-		wr->path = alt;
-	}
-	if (st.st_dev == wr->dev && st.st_ino == wr->ino)
+	at = file_dir(wr, &name);
+	if (fstatat(at, name, &st, 0) < 0 ||
+	    (st.st_dev == wr->dev && st.st_ino == wr->ino))
 		return;
 	nw = *wr;
 	if (open_file(&nw) < 0 || fstat(wr->fd, &st) < 0 ||
@@ -301,21 +308,25 @@ follow_file(struct writer *wr)
 static void
 rotate(struct writer *wr)
 {
-	char real[PATH_MAX], old[PATH_MAX + 3];
-	const char *name = wr->path;
-	struct stat st;
-	int r;
+	char link[PATH_MAX], old[PATH_MAX + 3];
+	const char *name;
+	ssize_t n;
+	int r, at;
 
-	if (lstat(wr->path, &st) == 0 && S_ISLNK(st.st_mode) &&
-	    realpath(wr->path, real) != NULL)
-		name = real;
+	at = file_dir(wr, &name);
+	/* A link (the boot's, to /var/log): the file it names, beside it. */
+	n = readlinkat(at, name, link, sizeof(link) - 1);
+	if (n > 0) {
+		link[n] = '\0';
+		name = link;
+	}
 	r = -1;
 	if (snprintf(old, sizeof(old), "%s.1", name) >= (int)sizeof(old))
 		errno = ENAMETOOLONG;
 	else
-		r = rename(name, old);
+		r = renameat(at, name, at, old);
 	if (r < 0) {
-		warn("unable to rotate %s; no limit from now on:", name);
+		warn("unable to rotate %s; no limit from now on:", wr->path);
 		wr->max = 0;
 		return;
 	}
@@ -559,6 +570,7 @@ write_transcript(const char *path, unsigned long long max, int tee)
 	memset(&wr, 0, sizeof(wr));
 	wr.path = path;
 	wr.fd = -1;
+	wr.dirfd = -1;
 	wr.max = max;
 	wr.bol = 1;
 	memset(&sa, 0, sizeof(sa));
@@ -621,6 +633,8 @@ write_transcript(const char *path, unsigned long long max, int tee)
 		due = 1;
 	}
 	close_file(&wr);
+	if (wr.dirfd >= 0 && close(wr.dirfd) < 0)
+		info("unable to close the directory of %s:", path);
 	return wr.ever_lost ? EX_SYS : 0;
 }
 

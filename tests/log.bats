@@ -118,7 +118,8 @@ logfile() {
 	bg_exec "$SOCK" sh -c 'echo before-save; read -r x; echo after-save; read -r x'
 	wait_until "grep -q before-save '$(logfile)'"
 	run -0 bootcon log --save
-	[ -L "$BOOTCON_LOG_DIR" ]
+	[ -L "$(logfile)" ]
+	[ "$(readlink -f "$(logfile)")" = "$T/var/0/$SOCK.log" ]
 	[ "$(cat "$T/var/0/boot_id")" = "$id" ]
 	[ "$(cat "$T/var/1/boot_id")" = boot-0 ]
 	[ "$(cat "$T/var/2/boot_id")" = boot-1 ]

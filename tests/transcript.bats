@@ -444,3 +444,21 @@ texts() {
 	exec 6<&-
 	[ "$(bootcon-log -r "$F" | wc -c)" -eq 20000000 ]
 }
+
+@test "FILE's directory moved (the initramfs's /run at switch_root): a relative link put there leads the writer to the moved file" {
+	mkdir -p "$T/a/log" "$T/var"
+	F=$T/a/log/transcript
+	start_writer "$F"
+	echo "line 1" >&5
+	wait_until "grep -q 'line 1' '$F'"
+	# The old path is gone; the writer's directory lives on under a new one.
+	mv "$T/a" "$T/b"
+	cp "$T/b/log/transcript" "$T/var/transcript"
+	ln -s ../../var/transcript "$T/b/log/transcript.link"
+	mv -f "$T/b/log/transcript.link" "$T/b/log/transcript"
+	echo "line 2" >&5
+	wait_until "grep -q 'line 2' '$T/var/transcript'"
+	[ "$(grep -c 'line 1' "$T/var/transcript")" -eq 1 ]
+	end_writer
+	[ "$ST" -eq 0 ]
+}
