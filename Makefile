@@ -21,6 +21,8 @@ CC ?= cc
 CFLAGS ?= -O2 -g -Wall -Wextra
 MUSLCC ?= musl-gcc
 STATIC_CFLAGS ?= -Os -Wall -Wextra
+# A build id, as the dynamic builds have (dh_strip files debug info by it).
+STATIC_LDFLAGS ?= -Wl,--build-id
 override CPPFLAGS += -D_GNU_SOURCE -DBOOTCON_VERSION='"$(VERSION)"'
 
 PROGS = c/bootcon-server c/bootcon-exec c/bootcon-mirror c/bootcon-log
@@ -52,19 +54,19 @@ static: $(STATIC)
 
 c/static/bootcon-server: c/bootcon-server.c $(COMMON) $(CONSOLE) $(HDRS)
 	@mkdir -p c/static
-	$(MUSLCC) $(CPPFLAGS) $(STATIC_CFLAGS) -static -o $@ c/bootcon-server.c $(COMMON) $(CONSOLE)
+	$(MUSLCC) $(CPPFLAGS) $(STATIC_CFLAGS) $(STATIC_LDFLAGS) -static -o $@ c/bootcon-server.c $(COMMON) $(CONSOLE)
 
 c/static/bootcon-exec: c/bootcon-exec.c $(COMMON) $(CONSOLE) $(HDRS)
 	@mkdir -p c/static
-	$(MUSLCC) $(CPPFLAGS) $(STATIC_CFLAGS) -static -o $@ c/bootcon-exec.c $(COMMON) $(CONSOLE)
+	$(MUSLCC) $(CPPFLAGS) $(STATIC_CFLAGS) $(STATIC_LDFLAGS) -static -o $@ c/bootcon-exec.c $(COMMON) $(CONSOLE)
 
 c/static/bootcon-mirror: c/bootcon-mirror.c $(COMMON) $(HDRS)
 	@mkdir -p c/static
-	$(MUSLCC) $(CPPFLAGS) $(STATIC_CFLAGS) -static -o $@ c/bootcon-mirror.c $(COMMON)
+	$(MUSLCC) $(CPPFLAGS) $(STATIC_CFLAGS) $(STATIC_LDFLAGS) -static -o $@ c/bootcon-mirror.c $(COMMON)
 
 c/static/bootcon-log: c/bootcon-log.c $(COMMON) $(HDRS)
 	@mkdir -p c/static
-	$(MUSLCC) $(CPPFLAGS) $(STATIC_CFLAGS) -static -o $@ c/bootcon-log.c $(COMMON)
+	$(MUSLCC) $(CPPFLAGS) $(STATIC_CFLAGS) $(STATIC_LDFLAGS) -static -o $@ c/bootcon-log.c $(COMMON)
 
 tests/helpers/%: tests/helpers/%.c $(HDRS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -I c -o $@ $< $(LDLIBS)
@@ -126,6 +128,13 @@ distro-test: all static
 bench: all static
 	@sh tests/bench/run
 
+# The Debian package, from this checkout: ../bootcon_$(VERSION)_*.deb (where
+# dpkg-buildpackage puts it), and lintian's verdict on it.
+deb:
+	@sh tests/deps.sh deb
+	dpkg-buildpackage -us -uc -b
+	lintian --fail-on error,warning ../bootcon_$(VERSION)_*.changes
+
 install: all static
 	install -d -m 755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
 	    $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -168,10 +177,12 @@ install: all static
 	install -m 644 c/bootcon-server.1 c/bootcon-exec.1 c/bootcon-mirror.1 c/bootcon-log.1 \
 	    shell/bootcon.1 \
 	    $(DESTDIR)$(MANDIR)/man1/
+	install -d -m 755 $(DESTDIR)$(MANDIR)/man8
+	install -m 644 shell/bootcon-init.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 755 bootcon.tmux $(DESTDIR)$(DATADIR)/
 	install -m 644 shell/boot.tmux.conf $(DESTDIR)$(DATADIR)/
 	install -m 755 tmux/bootcon.tmux $(DESTDIR)$(DATADIR)/tmux/
-	install -m 755 tmux/scripts/helpers.sh $(DESTDIR)$(DATADIR)/tmux/scripts/
+	install -m 644 tmux/scripts/helpers.sh $(DESTDIR)$(DATADIR)/tmux/scripts/
 	sed 's|^BOOTCON_BIN=.*|BOOTCON_BIN=$${BOOTCON_BIN:-$(BINDIR)}|' \
 	    tmux/scripts/new-console.sh >$(DESTDIR)$(DATADIR)/tmux/scripts/new-console.sh
 	sed 's|^BOOTCON_BIN=.*|BOOTCON_BIN=$${BOOTCON_BIN:-$(BINDIR)}|' \
@@ -196,6 +207,7 @@ uninstall:
 	    $(DESTDIR)$(MANDIR)/man1/bootcon-exec.1 \
 	    $(DESTDIR)$(MANDIR)/man1/bootcon-mirror.1 \
 	    $(DESTDIR)$(MANDIR)/man1/bootcon-log.1 \
+	    $(DESTDIR)$(MANDIR)/man8/bootcon-init.8 \
 	    $(DESTDIR)$(BASHCOMPDIR)/bootcon
 	rm -f $(DESTDIR)$(INITRAMFSDIR)/hooks/bootcon \
 	    $(addprefix $(DESTDIR)$(INITRAMFSDIR)/scripts/,$(INITRAMFS_SCRIPTS))
@@ -207,4 +219,4 @@ clean:
 	rm -f $(PROGS) $(HELPERS) screen/bootcon.screenrc
 	rm -rf c/static
 
-.PHONY: fuzz all static helpers deps check test demo boot-test distro-test bench install uninstall clean
+.PHONY: deb fuzz all static helpers deps check test demo boot-test distro-test bench install uninstall clean

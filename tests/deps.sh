@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install what bootcon's build, demo, tests, boot test and benchmarks need.
-#   sh tests/deps.sh [demo|check|boot|distro|bench|fuzz]...   (default: check)
+#   sh tests/deps.sh [demo|check|boot|distro|bench|fuzz|deb]...   (default: check)
 # As root it installs missing Debian packages with apt-get; otherwise it
 # prints the exact apt-get command and exits 1.
 
@@ -16,6 +16,9 @@ DISTRO="mmdebstrap:mmdebstrap mkfs.ext4:e2fsprogs cryptsetup:cryptsetup-bin
 qemu-system-x86_64:qemu-system-x86 ssh:openssh-client ssh-keygen:openssh-client
 musl-gcc:musl-tools tmux:tmux"
 FUZZ="clang:clang"
+# The Debian package (make deb) and its build dependencies.
+DEB="dpkg-buildpackage:dpkg-dev dh:debhelper lintian:lintian fakeroot:fakeroot
+musl-gcc:musl-tools make:make cc:gcc"
 BENCH="hyperfine:hyperfine socat:socat dtach:dtach strace:strace"
 
 [ $# -gt 0 ] || set -- check
@@ -23,9 +26,10 @@ want=
 for group in "$@"; do
 	case $group in
 	demo) want="$want $DEMO" ;;
-	check) want="$want $CHECK $BOOT $DISTRO $FUZZ" ;;
+	check) want="$want $CHECK $BOOT $DISTRO $FUZZ $DEB" ;;
 	boot) want="$want $DEMO $BOOT" ;;
-	distro) want="$want $DEMO $DISTRO" ;;
+	distro) want="$want $DEMO $DISTRO $DEB" ;;
+	deb) want="$want $DEB" ;;
 	bench) want="$want $CHECK $BENCH" ;;
 	fuzz) want="$want $FUZZ" ;;
 	*) echo "deps.sh: unknown group: $group" >&2; exit 100 ;;

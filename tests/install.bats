@@ -23,6 +23,7 @@ teardown() {
 	    lib/bootcon/bootcon-exec lib/bootcon/bootcon-mirror lib/bootcon/bootcon-log \
 	    share/bootcon/shell/bootcon-find.sh share/bootcon/shell/bootcon-cmdline.sh \
 	    share/bootcon/shell/bootcon-transcript.sh share/man/man1/bootcon-log.1 \
+	    share/man/man8/bootcon-init.8 \
 	    lib/systemd/system/bootcon-log.service \
 	    lib/systemd/system/bootcon-rescue-ssh.service \
 	    lib/systemd/system-generators/bootcon-generator \

@@ -21,7 +21,7 @@ shell_scripts() {
 		case $f in
 		*.bats) echo "bats $f"; continue ;;
 		*.bash) echo "bash $f"; continue ;;
-		*.c|*.h|*.1|*.md|*.in|*.conf|*.screenrc) continue ;;
+		*.c|*.h|*.1|*.8|*.md|*.in|*.conf|*.screenrc) continue ;;
 		esac
 		first=$(head -c 200 "$ROOT/$f" 2>/dev/null | head -n 1 | tr -d '\0')
 		case $first in
@@ -73,7 +73,7 @@ shell_scripts() {
 	command -v mandoc >/dev/null || skip "mandoc is not installed"
 	local pages=() p out bad=0
 	cd "$ROOT"
-	for p in c/*.1 shell/*.1; do
+	for p in c/*.1 shell/*.1 shell/*.8; do
 		[ -f "$p" ] && pages+=("$p")
 	done
 	[ "${#pages[@]}" -gt 0 ]
