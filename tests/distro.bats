@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # The distro test (tests/boot/distro, also `make distro-test`): a real
-# Debian 12 root built with mmdebstrap, this build installed with `make
-# install`, booted under QEMU with systemd as the real init on a bootcon
+# Debian 12 root built with mmdebstrap, this build's Debian package
+# installed with dpkg -i, booted under QEMU with systemd as the real init on a bootcon
 # console (from init=, or from the initramfs with the initramfs-tools
 # hook), and checked over SSH and the serial port.  The images are made
 # once for the file; each test is one boot.  Skips with the reason when
@@ -89,4 +89,16 @@ distro_boot() {
 
 @test "Debian's initramfs with a broken bootcon-exec: the normal console, with the reason on it" {
 	distro_boot initramfs_broken
+}
+
+@test "the Debian package removed: dpkg -r leaves no file but its conffile, the initramfs is made again without bootcon, dpkg -P takes the conffile" {
+	if [ "$DISTRO_PREPARE_STATUS" -eq 77 ]; then
+		skip "$(sed -n 's/^distro test: skipped: //p' "$BATS_FILE_TMPDIR/prepare.log" | tail -n 1)"
+	fi
+	[ "$DISTRO_PREPARE_STATUS" -eq 0 ] || { cat "$BATS_FILE_TMPDIR/prepare.log"; return 1; }
+	run sh "$BATS_TEST_DIRNAME/boot/distro" remove "$DISTRO_WORK" 3>&-
+	printf '%s\n' "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"PASS remove: dpkg-r-leaves-no-file"* ]]
+	[[ $output != *FAIL* ]]
 }
