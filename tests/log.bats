@@ -20,15 +20,6 @@ teardown() {
 	bc_teardown
 }
 
-# The pids of process PID's children.
-children() {
-	local d
-	for d in /proc/[0-9]*; do
-		[ "$(awk '{ print $4 }' "$d/stat" 2>/dev/null)" = "$1" ] && echo "${d#/proc/}"
-	done
-	return 0
-}
-
 # The transcript file of socket $SOCK.
 logfile() {
 	echo "$BOOTCON_LOG_DIR/$SOCK.log"
@@ -67,7 +58,7 @@ logfile() {
 	# The typed line echoed by the terminal, then the program's answer.
 	grep -q 'Passphrase: open sesame$' "$T/follow"
 	# Its tail and reader end with it.
-	kids=$(children "$follow" | tr "\n" " ")
+	kids=$(cat "/proc/$follow/task/$follow/children")
 	[ -n "$kids" ]
 	kill -TERM "$follow"
 	wait_until "( for k in $kids; do ! alive \$k || exit 1; done )"

@@ -47,6 +47,28 @@ writer_holds() {
 	return 1
 }
 
+# Feed the writer "line 1", "line 2", ... in the background until $T/stop
+# exists, then "last N"; return once the transcript has 1000 lines.
+feed_lines() {
+	(i=0; while [ ! -e "$T/stop" ]; do i=$((i + 1)); echo "line $i"; done; echo "last $i") >&5 3>&- &
+	BGP=$!
+	track "$BGP"
+	wait_until "[ \"\$(wc -l <'$F')\" -gt 1000 ]"
+}
+
+# Stop feed_lines and the writer; TRANSCRIPT must then hold every line
+# fed, once and in order, and the writer have exited 0.
+end_lines() {
+	touch "$T/stop"
+	reap "$BGP"
+	end_writer
+	[ "$ST" -eq 0 ]
+	texts "$1" >"$T/lines"
+	tail -n 1 "$T/lines" | grep -qx 'last [0-9]*'
+	head -n -1 "$T/lines" | awk '$0 != "line " NR { print "line " NR ": " $0; bad = 1 } END { exit bad }'
+	[ "$(tail -n 1 "$T/lines")" = "last $(($(wc -l <"$T/lines") - 1))" ]
+}
+
 # The text of a transcript's lines, without their stamps (-t, then cut).
 texts() {
 	bootcon-log -t "$@" | cut -f2-
@@ -149,40 +171,20 @@ texts() {
 @test "a transcript moved away and replaced by a symlink to it goes on there, every line once, in order" {
 	mkdir "$T/var"
 	start_writer "$F"
-	(i=0; while [ ! -e "$T/stop" ]; do i=$((i + 1)); echo "line $i"; done; echo "last $i") >&5 3>&- &
-	BGP=$!
-	track "$BGP"
-	wait_until "[ \"\$(wc -l <'$F')\" -gt 1000 ]"
+	feed_lines
 	mv "$F" "$T/var/" && ln -s "$T/var/transcript" "$F"
 	wait_until "[ \"\$(wc -l <'$T/var/transcript')\" -gt 20000 ]" 20
-	touch "$T/stop"
-	reap "$BGP"
-	end_writer
-	[ "$ST" -eq 0 ]
-	texts "$T/var/transcript" >"$T/lines"
-	tail -n 1 "$T/lines" | grep -qx 'last [0-9]*'
-	head -n -1 "$T/lines" | awk '$0 != "line " NR { print "line " NR ": " $0; bad = 1 } END { exit bad }'
-	[ "$(tail -n 1 "$T/lines")" = "last $(($(wc -l <"$T/lines") - 1))" ]
+	end_lines "$T/var/transcript"
 }
 
 @test "a transcript copied elsewhere and replaced goes on in the copy: what was written after the copy is added, every line once, in order" {
 	mkdir "$T/var"
 	start_writer "$F"
-	(i=0; while [ ! -e "$T/stop" ]; do i=$((i + 1)); echo "line $i"; done; echo "last $i") >&5 3>&- &
-	BGP=$!
-	track "$BGP"
-	wait_until "[ \"\$(wc -l <'$F')\" -gt 1000 ]"
+	feed_lines
 	cp "$F" "$T/var/transcript" && ln -sf "$T/var/transcript" "$F"
 	wait_until "writer_holds '$T/var/transcript'" 10
 	wait_until "[ \"\$(wc -l <'$T/var/transcript')\" -gt 20000 ]" 20
-	touch "$T/stop"
-	reap "$BGP"
-	end_writer
-	[ "$ST" -eq 0 ]
-	texts "$T/var/transcript" >"$T/lines"
-	tail -n 1 "$T/lines" | grep -qx 'last [0-9]*'
-	head -n -1 "$T/lines" | awk '$0 != "line " NR { print "line " NR ": " $0; bad = 1 } END { exit bad }'
-	[ "$(tail -n 1 "$T/lines")" = "last $(($(wc -l <"$T/lines") - 1))" ]
+	end_lines "$T/var/transcript"
 	[ "$(grep -cvE "$STAMP_RE" "$T/var/transcript")" -eq 0 ]
 }
 
