@@ -493,6 +493,39 @@ take_fifo(const char *path, struct stat *st)
 	return 0;
 }
 
+/*
+ * After an end of file on FIFO, wait up to a second for a writer to be
+ * back: screen closes and reopens its log whenever the file's mtime has
+ * moved (its check for a stolen log), and a FIFO's moves with each write.
+ * Return 1 if a writer is there, 0 if none came.
+ */
+static int
+writer_back(const char *path)
+{
+	const struct timespec tick = { 0, 10 * 1000 * 1000 };
+	struct pollfd p;
+	int i, fd;
+
+	p.fd = 0;
+	p.events = POLLIN;
+	for (i = 0; i < 100; i++) {
+		/*
+		 * A writer opened since our own open makes poll report a
+		 * hang-up exactly while no writer is left: open one and close it.
+		 */
+		fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			return 0;
+		if (close(fd) < 0 || poll(&p, 1, 0) < 0)
+			return 0;
+		if ((p.revents & POLLIN) || !(p.revents & POLLHUP))
+			return 1;
+		if (nanosleep(&tick, NULL) < 0 && errno != EINTR)
+			return 0;
+	}
+	return 0;
+}
+
 /* Remove FIFO once its writer is gone, unless another has its name now. */
 static void
 drop_fifo(const char *path, const struct stat *was)
@@ -550,11 +583,12 @@ pass(int *on, const char *buf, size_t len)
 
 /*
  * Append stdin to FILE until EOF or SIGTERM, never stopping for a failure,
- * and with TEE copy it to stdout too; return 0, or EX_SYS if some input
- * could not be written.
+ * and with TEE copy it to stdout too; stdin is FIFO's read end when FIFO is
+ * not NULL.  Return 0, or EX_SYS if some input could not be written.
  */
 static int
-write_transcript(const char *path, unsigned long long max, int tee)
+write_transcript(const char *path, unsigned long long max, int tee,
+    const char *fifo)
 {
 	struct writer wr;
 	struct sigaction sa;
@@ -621,6 +655,8 @@ write_transcript(const char *path, unsigned long long max, int tee)
 			warn("unable to read stdin:");
 			break;
 		}
+		if (r == 0 && fifo != NULL && !got_term && writer_back(fifo))
+			continue;
 		if (r == 0)
 			break;
 		slen = make_stamp(stamp, &sec);
@@ -1019,7 +1055,7 @@ main(int argc, char **argv)
 			fatal(EX_SYS, "unable to read %s:", ipath);
 		if (tee && pass_open() < 0)
 			fatal(EX_SYS, "unable to set up stdout:");
-		status = write_transcript(wpath, max, tee);
+		status = write_transcript(wpath, max, tee, ipath);
 		if (ipath != NULL)
 			drop_fifo(ipath, &fifo);
 		return status;

@@ -403,7 +403,16 @@ texts() {
 	[[ $output == usage:* ]]
 }
 
-@test "-i FIFO: read without waiting for a writer, to the end of the last one, then the FIFO is removed" {
+# True once process PID has ended, or is blocked in a system call other
+# than number NR.
+left_call() {
+	local s
+	[ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c 1)" != Z ] || return 0
+	s=$(cut -d ' ' -f 1 "/proc/$1/syscall" 2>/dev/null) || return 0
+	[ -n "$s" ] && [ "$s" != running ] && [ "$s" != "$2" ]
+}
+
+@test "-i FIFO: read without waiting for a writer, through a writer closing and another opening (screen reopening its log), to the end of the last one, then the FIFO is removed" {
 	mkfifo "$T/fifo"
 	bootcon-log -w "$F" -i "$T/fifo" </dev/null 2>"$T/err" 3>&- &
 	W=$!
@@ -419,6 +428,16 @@ texts() {
 	echo "second writer" >&7
 	wait_until "grep -q 'second writer' '$F'"
 	alive "$W"
+	# The last writer gone and another there within the second, as when
+	# screen reopens its log: the reader has seen the end of file (it is
+	# in another system call than its wait for input) and goes on.
+	idle=$(cut -d ' ' -f 1 "/proc/$W/syscall")
+	exec 7>&-
+	wait_until "left_call $W $idle"
+	exec 7>"$T/fifo"
+	[ -p "$T/fifo" ]
+	echo "third writer" >&7
+	wait_until "grep -q 'third writer' '$F'"
 	exec 7>&-
 	reap "$W"
 	[ "$ST" -eq 0 ]
