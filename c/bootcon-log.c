@@ -37,14 +37,6 @@
 #define STAMP_MAX 64
 #define MARK_MAX (1 + STAMP_MAX + 64)
 #define PIPE_SIZE (1 << 20)
-/*
- * A read this big means a flood of output: the next waits FLOOD_PAUSE_NS,
- * so that the writer wakes (and takes a CPU from the window's program and
- * its multiplexer) once per pause, not once per write of the multiplexer;
- * a full read (a backlog) goes on at once.
- */
-#define FLOOD_READ 4096
-#define FLOOD_PAUSE_NS 10000000L
 /* A transcript line longer than this is read in pieces of this size. */
 #define LINE_CAP (1 << 20)
 /* 2000-01-01 00:00:00 UTC: an earlier wall clock is not set yet. */
@@ -602,7 +594,7 @@ write_transcript(const char *path, unsigned long long max, int tee,
 	struct sigaction sa;
 	struct pollfd p;
 	sigset_t block, orig;
-	const struct timespec second = { 1, 0 }, pause = { 0, FLOOD_PAUSE_NS };
+	const struct timespec second = { 1, 0 };
 	char stamp[STAMP_MAX];
 	size_t slen;
 	time_t sec;
@@ -675,9 +667,6 @@ write_transcript(const char *path, unsigned long long max, int tee,
 		pass(&tee, inbuf, (size_t)r);
 		write_chunk(&wr, r, stamp, slen);
 		due = 1;
-		if (r >= FLOOD_READ && r < CHUNK && nanosleep(&pause, NULL) < 0 &&
-		    errno != EINTR)
-			warn("unable to pause:");
 	}
 	close_file(&wr);
 	if (wr.dirfd >= 0 && close(wr.dirfd) < 0)
