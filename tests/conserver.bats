@@ -126,8 +126,21 @@ EOF
 	: >"$d/passwd"
 	conserver -C "$d/conserver.cf" -P "$d/passwd" -p "$CS_PORT" -M 127.0.0.1 -E \
 	    </dev/null >"$d/conserver.out" 2>&1 3>&- &
-	CS_PIDS="$! $CS_PIDS"
+	CS_PID=$!
+	CS_PIDS="$CS_PID $CS_PIDS"
 	wait_until "tcp_listening $CS_PORT" || { cat "$d/conserver.out" >&2; return 1; }
+}
+
+# Print the processes of this test's ssh sessions (their command lines
+# name its sockets, or its transcripts' directory).
+session_processes() {
+	local d c
+	for d in /proc/[0-9]*; do
+		c=$(tr '\0' ' ' 2>/dev/null <"$d/cmdline") || continue
+		case $c in
+		*"ssh-command -s $S1 "*|*" -F $T/log/"*) echo "${d#/proc/} $c" ;;
+		esac
+	done
 }
 
 # The conserver name of console SOCKET: 127.0.0.1-NAME.
@@ -209,6 +222,11 @@ console_window() {
 	# conserver never gave the console up.
 	run grep -i 'forcing down' "$T/cs/conserver.out"
 	[ "$status" -ne 0 ]
+	# Once conserver stops, nothing of its sessions stays on the machine.
+	[ -n "$(session_processes)" ]
+	kill -TERM "$CS_PID"
+	wait_until "exited $CS_PID"
+	wait_output "session_processes | wc -l" '^0$'
 }
 
 @test "bootcon ssh-command gives a key its consoles and nothing else; a read-only key watches" {
@@ -235,7 +253,7 @@ console_window() {
 @test "bootcon conserver prints an entry and a log entry per console, and refuses bad words" {
 	run -0 bootcon conserver -p 2222 -i /k -l ops h1 h2
 	[[ $output == *$'console h1 {\n\tinclude bootcon-window;\n\texec exec ssh '*' -p 2222 -i /k -o IdentitiesOnly=yes -l ops -tt h1 bootcon attach -w -s @init_console;'* ]]
-	[[ $output == *$'console h2-log {\n\tinclude bootcon;\n\texec exec ssh '*$' -T h2 bootcon log -f -s @init_console;\n\tlogfile /var/log/conserver/h2.log;'* ]]
+	[[ $output == *$'console h2-log {\n\tinclude bootcon;\n\texec exec ssh '*$' -tt h2 bootcon log -f -s @init_console;\n\tlogfile /var/log/conserver/h2.log;'* ]]
 	run -0 bootcon conserver -r -s @a -s /run/x/b h1
 	[[ $output == *"console h1-a {"* ]]
 	[[ $output == *"console h1-_run_x_b-log {"* ]]
