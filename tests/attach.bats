@@ -108,6 +108,9 @@ teardown() {
 	tx2 send-keys -t "$p" C-b :
 	tx2 send-keys -t "$p" typed-after Enter
 	wait_pane "=bootcon:0" 'prog got: typed-after'
+	# prefix r redraws (for a conserver client that came later).
+	run -0 tx list-keys -T prefix r
+	[[ $output == *refresh-client* ]]
 	# One window (linked in attach -s's own session too).
 	[ "$(tx list-windows -a -F '#{window_id}' | sort -u | wc -l)" -eq 1 ]
 	tx2 send-keys -t "$p" C-b d

@@ -175,7 +175,7 @@ console_window() {
 	size=$(tx display-message -p -t "=bootcon:1" '#{window_width}x#{window_height}')
 	start_conserver
 	# Attached to two of them.  conserver passes on what comes from now
-	# on: tmux's redrawing, not the screen already drawn (the -log
+	# on: what tmux draws, not the screen drawn before (the -log
 	# console's replay has that).
 	p1=$(console_window "$(cs_name "$S1")")
 	p2=$(console_window "$(cs_name "$S2")")
@@ -183,6 +183,9 @@ console_window() {
 	TX=tx2 wait_pane "$p2" 'for help' 20
 	cs_sync "$p1" "$p1" c1
 	cs_sync "$p2" "$p2" c2
+	# prefix r redraws the whole window, what came before too.
+	tx2 send-keys -t "$p1" C-b r
+	TX=tx2 wait_pane "$p1" 'ready on c1'
 	# conserver's 0x0 terminal left the window's size alone.
 	[ "$(tx display-message -p -t "=bootcon:1" '#{window_width}x#{window_height}')" = "$size" ]
 	# A spy, from now on (it sees what comes, no replay: the log has it).
