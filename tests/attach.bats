@@ -185,3 +185,15 @@ teardown() {
 	run -100 --separate-stderr bootcon attach -t x -s @bct-none
 	run -100 --separate-stderr bootcon attach -w -S bootcon
 }
+
+@test "bootcon list names a console's own session while attach -s holds it in one of its own" {
+	local sock p
+	sock=$(bc_sock 1)
+	# zz sorts after bootcon-attach-PID.
+	run -0 bootcon start -S zz -s "$sock"
+	p=$(TX=tx2 tmux_window o env -u TMUX sh "$BOOTCON" attach -s "$sock")
+	TX=tx2 wait_pane "$p" "waiting on $sock"
+	wait_output "tx list-sessions -F '#{session_name}'" '^bootcon-attach-[0-9]+$'
+	run -0 list_line "$sock"
+	[[ $output == "$sock"$'\t'waiting$'\t'tmux$'\t'zz$'\t'0 ]]
+}
