@@ -108,7 +108,11 @@ teardown() {
 	tx2 send-keys -t "$p" C-b :
 	tx2 send-keys -t "$p" typed-after Enter
 	wait_pane "=bootcon:0" 'prog got: typed-after'
-	[ "$(tx list-windows -a | wc -l)" -eq 1 ]
+	# prefix r redraws (for a conserver client that came later).
+	run -0 tx list-keys -T prefix r
+	[[ $output == *refresh-client* ]]
+	# One window (linked in attach -s's own session too).
+	[ "$(tx list-windows -a -F '#{window_id}' | sort -u | wc -l)" -eq 1 ]
 	tx2 send-keys -t "$p" C-b d
 	wait_until "[ -z \"\$(tx list-clients)\" ]"
 }
@@ -133,4 +137,63 @@ teardown() {
 	[ "$output" = "bootcon: no console on $SOCK" ]
 	run -1 sh "$ROOT/shell/bootcon" mirror -s "$SOCK" /dev/null
 	[ "$output" = "bootcon: no console on $SOCK" ]
+}
+
+@test "bootcon attach -s works with no TERM or a dumb one, and a client without a size leaves the window's" {
+	two_consoles
+	local size
+	size=$(tx display-message -p -t "=bootcon:0" '#{window_width}x#{window_height}')
+	# As conserver's exec runs it: TERM unset, a terminal of 0x0.
+	p=$(TX=tx2 tmux_window o env -u TMUX -u TERM sh -c "stty rows 0 cols 0; exec sh '$BOOTCON' attach -s '$S1'")
+	TX=tx2 wait_pane "$p" 'prog ready on one'
+	q=$(TX=tx2 tmux_window o env -u TMUX TERM=dumb sh -c "stty rows 0 cols 0; exec sh '$BOOTCON' attach -s '$S1'")
+	TX=tx2 wait_pane "$q" 'prog ready on one'
+	run tx2 capture-pane -p -t "$q"
+	[[ $output != *"does not support"* ]]
+	[ "$(tx display-message -p -t "=bootcon:0" '#{window_width}x#{window_height}')" = "$size" ]
+	tx2 send-keys -t "$q" typed-dumb Enter
+	wait_pane "=bootcon:0" 'prog got: typed-dumb'
+}
+
+@test "bootcon attach -s ends when its console goes away, never showing another; -w reattaches when it comes back" {
+	two_consoles
+	p=$(TX=tx2 tmux_window o env -u TMUX sh -c "sh '$BOOTCON' attach -s '$S1'; echo attach-ended \$?; exec cat")
+	w=$(TX=tx2 tmux_window o env -u TMUX sh -c "sh '$BOOTCON' attach -w -s '$S1'; echo attach-w-ended \$?; exec cat")
+	TX=tx2 wait_pane "$p" 'prog ready on one'
+	TX=tx2 wait_pane "$w" 'prog ready on one'
+	run -0 bootcon stop -s "$S1"
+	TX=tx2 wait_pane "$p" 'attach-ended 0'
+	TX=tx2 wait_pane "$w" "waiting for a console on $S1"
+	TX=tx2 pane_lacks "$p" 'prog ready on two'
+	TX=tx2 pane_lacks "$w" 'prog ready on two'
+	# Back: the waiting client attaches to it within a second or so.
+	run -0 bootcon start -s "$S1"
+	bg_exec "$S1" "$T/prog" "$T/pid3" again
+	TX=tx2 wait_pane "$w" 'prog ready on again' 5
+	tx2 send-keys -t "$w" typed-again Enter
+	wait_output "tx capture-pane -p -t '=bootcon:{end}'" 'prog got: typed-again'
+	# Detaching ends it, and leaves no session of its own behind.
+	tx2 send-keys -t "$w" C-b d
+	TX=tx2 wait_pane "$w" 'attach-w-ended 0'
+	run -0 tx list-sessions -F '#{session_name}'
+	[ "$output" = bootcon ]
+}
+
+@test "bootcon attach -t SECONDS bounds the wait for a console" {
+	run -111 --separate-stderr bootcon attach -t 0.5 -s @bct-none
+	[ "$stderr" = "bootcon: waiting for a console on @bct-none"$'\n'"bootcon: no console on @bct-none within 0.5s" ]
+	run -100 --separate-stderr bootcon attach -t x -s @bct-none
+	run -100 --separate-stderr bootcon attach -w -S bootcon
+}
+
+@test "bootcon list names a console's own session while attach -s holds it in one of its own" {
+	local sock p
+	sock=$(bc_sock 1)
+	# zz sorts after bootcon-attach-PID.
+	run -0 bootcon start -S zz -s "$sock"
+	p=$(TX=tx2 tmux_window o env -u TMUX sh "$BOOTCON" attach -s "$sock")
+	TX=tx2 wait_pane "$p" "waiting on $sock"
+	wait_output "tx list-sessions -F '#{session_name}'" '^bootcon-attach-[0-9]+$'
+	run -0 list_line "$sock"
+	[[ $output == "$sock"$'\t'waiting$'\t'tmux$'\t'zz$'\t'0 ]]
 }

@@ -52,7 +52,9 @@ teardown() {
 		lcomp "bootcon stop -s @" bootcon stop -s @
 		comp bootcon attach -s "$2"
 		comp bootcon mi
-		comp bootcon attach -' - "$ROOT" "$sock"
+		comp bootcon attach -
+		comp bootcon co
+		comp bootcon ssh-command -' - "$ROOT" "$sock"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "start stop" ]
 	[ "${lines[1]}" = "--screen" ]
@@ -66,5 +68,7 @@ teardown() {
 	# (@ is in COMP_WORDBREAKS from here: the part before it is stripped.)
 	[ "${lines[8]}" = "${sock#@}" ]
 	[ "${lines[9]}" = mirror ]
-	[ "${lines[10]}" = "--tmux --screen -r -s -S --help" ]
+	[ "${lines[10]}" = "--tmux --screen -r -w -t -s -S --help" ]
+	[ "${lines[11]}" = "conserver" ]
+	[ "${lines[12]}" = "-r -s --help" ]
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install what bootcon's build, demo, tests, boot test and benchmarks need.
-#   sh tests/deps.sh [demo|check|boot|distro|bench|fuzz|deb]...   (default: check)
+#   sh tests/deps.sh [demo|check|boot|distro|bench|fuzz|deb|conserver]...   (default: check)
 # As root it installs missing Debian packages with apt-get; otherwise it
 # prints the exact apt-get command and exits 1.
 
@@ -19,6 +19,9 @@ FUZZ="clang:clang"
 # The Debian package (make deb) and its build dependencies.
 DEB="dpkg-buildpackage:dpkg-dev dh:debhelper lintian:lintian fakeroot:fakeroot
 musl-gcc:musl-tools make:make cc:gcc"
+# The conserver test: Debian's conserver and console, and an sshd of its own.
+CONSERVER="conserver:conserver-server console:conserver-client
+/usr/sbin/sshd:openssh-server ssh:openssh-client ssh-keygen:openssh-client"
 BENCH="hyperfine:hyperfine socat:socat dtach:dtach strace:strace"
 
 [ $# -gt 0 ] || set -- check
@@ -26,12 +29,13 @@ want=
 for group in "$@"; do
 	case $group in
 	demo) want="$want $DEMO" ;;
-	check) want="$want $CHECK $BOOT $DISTRO $FUZZ $DEB" ;;
+	check) want="$want $CHECK $BOOT $DISTRO $FUZZ $DEB $CONSERVER" ;;
 	boot) want="$want $DEMO $BOOT" ;;
 	distro) want="$want $DEMO $DISTRO $DEB" ;;
 	deb) want="$want $DEB" ;;
 	bench) want="$want $CHECK $BENCH" ;;
 	fuzz) want="$want $FUZZ" ;;
+	conserver) want="$want $CHECK $CONSERVER" ;;
 	*) echo "deps.sh: unknown group: $group" >&2; exit 100 ;;
 	esac
 done
@@ -64,6 +68,14 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "deps.sh: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
+# No daemon of the packages' own (conserver, sshd) started by the install:
+# the tests run their own, on private ports.  A policy-rc.d of the
+# machine's is kept as it is.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" &&
+	    trap 'rm -f "$policy"' EXIT
+fi
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing >&2 ||
 	{ apt-get update -q >&2 && apt-get install -y -q --no-install-recommends $missing >&2; } ||
