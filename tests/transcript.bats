@@ -431,6 +431,7 @@ left_call() {
 	# The last writer gone and another there within the second, as when
 	# screen reopens its log: the reader has seen the end of file (it is
 	# in another system call than its wait for input) and goes on.
+	wait_until "[ \"\$(cut -d ' ' -f 1 /proc/$W/syscall)\" != running ]"
 	idle=$(cut -d ' ' -f 1 "/proc/$W/syscall")
 	exec 7>&-
 	wait_until "left_call $W $idle"

@@ -11,8 +11,8 @@
  * run's number (a name of its own for each run).  With -f, a run lasts
  * until the command has exited and a byte has come on FIFO (from the
  * program the command launched: tests/bench/mark.c).  With -g, the
- * command runs in cgroup directory CGROUP, and the CPU time the cgroup used
- * per run is measured.  Prints one line per command: "median mean min max"
+ * command runs in cgroup directory CGROUP (none if empty), and the CPU time
+ * the cgroup used per run is measured.  Prints one line per command: "median mean min max"
  * in seconds, and with -g the CPU seconds per run.  Exits 1 if a command
  * fails.
  */
@@ -200,7 +200,9 @@ main(int argc, char **argv)
 			i += 2;
 		}
 		if (i + 1 < argc && !strcmp(argv[i], "-g")) {
-			cmds[ncmd].cgroup = argv[i + 1];
+			/* An empty CGROUP: none. */
+			if (argv[i + 1][0] != '\0')
+				cmds[ncmd].cgroup = argv[i + 1];
 			i += 2;
 		}
 		if (i >= argc || !strcmp(argv[i], ";") || ncmd == 32)
