@@ -183,7 +183,9 @@ teardown() {
 	run -111 --separate-stderr bootcon attach -t 0.5 -s @bct-none
 	[ "$stderr" = "bootcon: waiting for a console on @bct-none"$'\n'"bootcon: no console on @bct-none within 0.5s" ]
 	run -100 --separate-stderr bootcon attach -t x -s @bct-none
+	[[ $stderr == "bootcon: bad BOOTCON_TIMEOUT (seconds, more than 0): x"$'\n'usage:* ]]
 	run -100 --separate-stderr bootcon attach -w -S bootcon
+	[[ $stderr == "bootcon: -w waits for a console by its socket (-s), not a session"$'\n'usage:* ]]
 }
 
 @test "bootcon list names a console's own session while attach -s holds it in one of its own" {
