@@ -667,6 +667,7 @@ write_transcript(const char *path, unsigned long long max, int tee,
 		pass(&tee, inbuf, (size_t)r);
 		write_chunk(&wr, r, stamp, slen);
 		due = 1;
+		flood_pause(r, sizeof(inbuf));
 	}
 	close_file(&wr);
 	if (wr.dirfd >= 0 && close(wr.dirfd) < 0)

@@ -324,6 +324,7 @@ main(int argc, char **argv)
 			if (r <= 0)
 				break;
 			copy_out(buf, r);
+			flood_pause(r, sizeof(buf));
 		}
 		for (i = 1; i < n; i++)
 			if (p[i].revents && devs[map[i]].fd == p[i].fd &&

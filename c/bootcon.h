@@ -30,6 +30,9 @@
 #define BC_ACK		0x06
 #define BC_NAME_MAX	15
 #define BC_DEFAULT_SOCKET	"@init_console"
+/* A read of a window's copy this big is a flood's (see flood_pause). */
+#define FLOOD_READ	4096
+#define FLOOD_PAUSE_NS	10000000L
 
 #define EX_REFUSED	1
 #define EX_USAGE	100
@@ -56,6 +59,7 @@ void	info(const char *, ...) __attribute__((format(printf, 1, 2)));
 int	bc_addr_parse(struct bc_addr *, const char *);
 const char *bc_socket_name(const char *);
 long long now_ms(void);
+void	flood_pause(size_t, size_t);
 int	release_ctty(int);
 void	bc_msg_init(struct msghdr *, struct iovec *, unsigned char *, void *,
 	    size_t);

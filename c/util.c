@@ -321,6 +321,24 @@ now_ms(void)
 }
 
 /*
+ * After a read of LEN bytes into a buffer of SIZE from a multiplexer's copy
+ * of a window (tmux's pipe-pane, screen's log), wait FLOOD_PAUSE_NS when it
+ * was a flood's (FLOOD_READ or more) and the buffer is not full (no
+ * backlog): the multiplexer then finds the copy's reader busy and its
+ * buffer filling, and writes the copy in a few big writes instead of one
+ * (and a wake-up of ours) per read of the window.
+ */
+void
+flood_pause(size_t len, size_t size)
+{
+	const struct timespec pause = { 0, FLOOD_PAUSE_NS };
+
+	if (len >= FLOOD_READ && len < size && nanosleep(&pause, NULL) < 0 &&
+	    errno != EINTR)
+		warn("unable to pause:");
+}
+
+/*
  * Check that FDS are one terminal: opens of one and the same terminal
  * device node (never a pty's master side, nor /dev/tty, which names whatever
  * terminal its opener had), the first readable, the others writable; store
