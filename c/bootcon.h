@@ -31,7 +31,7 @@
 #define BC_NAME_MAX	15
 #define BC_DEFAULT_SOCKET	"@init_console"
 /* A read of a window's copy this big is a flood's (see flood_pause). */
-#define FLOOD_READ	4096
+#define FLOOD_READ	2048
 #define FLOOD_PAUSE_NS	10000000L
 
 #define EX_REFUSED	1

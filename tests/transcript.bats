@@ -135,6 +135,39 @@ texts() {
 	bootcon-log -r "$F" | grep -q $'^line 5000\r$'
 }
 
+# The read calls process PID has made so far.
+reads_of() {
+	awk '/^syscr:/ { print $2 }' "/proc/$1/io"
+}
+
+@test "in a flood, a read of 2 KiB or more makes the next wait 10 ms: the writer reads a flood of small writes in few reads, none lost" {
+	local chunk i before after t0 elapsed
+	chunk=$(printf '%02999d' 0)
+	start_writer "$F"
+	echo first >&5
+	wait_until "grep -q first '$F'"
+	before=$(reads_of "$W")
+	t0=$(ms)
+	# 300 writes of 3000 bytes, paced (the pause is not a wait for an
+	# event): a writer that never fills the buffer, as tmux's pipe-pane.
+	for i in $(seq 300); do
+		printf 'w%03d %s\n' "$i" "$chunk" >&5
+		sleep 0.001
+	done
+	echo last >&5
+	wait_until "grep -q '^[^	]*	last' '$F'"
+	elapsed=$(($(ms) - t0))
+	after=$(reads_of "$W")
+	end_writer
+	[ "$ST" -eq 0 ]
+	[ "$(texts "$F" | grep -c '^w[0-9][0-9][0-9] 0*$')" -eq 300 ]
+	# One read per pause of 10 ms at most (and the last one); without
+	# the pause a read for each of the 300 writes.
+	echo "$((after - before)) reads in $elapsed ms"
+	[ $((after - before)) -le $((elapsed / 10 + 3)) ]
+	[ $((after - before)) -lt 300 ]
+}
+
 @test "-m rotates FILE to FILE.1 and keeps the latest output, at most about twice MAXBYTES" {
 	seq -f 'line %06g of the output, padded to some length' 1 20000 >"$T/stream"
 	bootcon-log -w "$F" -m 64K <"$T/stream"
