@@ -334,6 +334,38 @@ term_hung_start() {
 	listening "$b"
 }
 
+@test "screen: SIGTERM before screen has made the asked-for window still removes it once made" {
+	local a b id spid real rc
+	a=$(bc_sock a)
+	b=$(bc_sock b)
+	make_hung_server
+	run -0 bootcon start --screen -s "$b"
+	id=$(screen_id bootcon)
+	spid=${id%%.*}
+	# screen stops as start asks it for the window: the window is made
+	# only after start has been told to go.
+	real=$(command -v screen)
+	mkdir "$T/shim"
+	printf '#!/bin/sh\ncase " $* " in *" -X screen "*) kill -STOP %s ;; esac\nexec %s "$@"\n' \
+	    "$spid" "$real" >"$T/shim/screen"
+	chmod +x "$T/shim/screen"
+	PATH=$T/shim:$PATH BOOTCON_BIN=$T/hung BOOTCON_TIMEOUT=30 sh "$BOOTCON" start --screen -s "$a" \
+	    >/dev/null 2>"$T/bg.err" 3>&- &
+	BG=$!
+	track "$BG"
+	wait_until "pgrep -P $BG -x sleep >/dev/null"
+	kill -TERM "$BG"
+	# Gone (the window then left behind), or asking the stopped screen.
+	wait_until "! kill -0 $BG 2>/dev/null || [ -n \"\$(for c in \$(pgrep -P $BG); do pgrep -P \$c -x screen; done)\" ]" ||
+	    { kill -CONT "$spid"; false; }
+	kill -CONT "$spid"
+	rc=0
+	wait "$BG" || rc=$?
+	[ "$rc" -eq 143 ]
+	wait_until "[ \"\$(screen_windows '$id')\" = '0 $b' ]"
+	listening "$b"
+}
+
 @test "tmux: quotes and format characters in the session and socket names" {
 	local s a b
 	s="a,b}c#{d'e \"f"
